@@ -1,0 +1,54 @@
+"""Registry and runner for preflight checks. No check imports TensorFlow or Streamlit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..config import RunConfig
+from ..findings import Finding, sort_findings
+
+CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
+_REGISTRY: dict[str, CheckFunction] = {}
+
+
+@dataclass
+class CheckContext:
+    """What a preflight check may look at: the config and the data as the model would receive it."""
+
+    config: RunConfig
+    values: np.ndarray | None = None
+    columns: list[str] = field(default_factory=list)
+    target_index: int = 0
+    rows: int = 0
+    window_counts: dict[str, int] = field(default_factory=dict)
+    part_rows: dict[str, int] = field(default_factory=dict)
+    missing_before: dict[str, int] = field(default_factory=dict)
+    time_index: np.ndarray | None = None
+
+    @property
+    def target(self) -> np.ndarray | None:
+        return None if self.values is None else self.values[:, self.target_index]
+
+
+def register(code: str) -> Callable[[CheckFunction], CheckFunction]:
+    def decorate(function: CheckFunction) -> CheckFunction:
+        if code in _REGISTRY:
+            raise ValueError(f"check code {code} registered twice")
+        _REGISTRY[code] = function
+        return function
+
+    return decorate
+
+
+def registered_checks() -> dict[str, CheckFunction]:
+    return dict(_REGISTRY)
+
+
+def run_checks(context: CheckContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for function in _REGISTRY.values():
+        findings.extend(function(context) or [])
+    return sort_findings(findings)

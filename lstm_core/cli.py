@@ -1,0 +1,250 @@
+"""Command line: the same checks, training and report as the page, printed as text or one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+from .config import (
+    ACTIVATIONS,
+    LOSSES,
+    MISSING,
+    OPTIMIZERS,
+    OUTPUT_ACTIVATIONS,
+    SCALINGS,
+    TASKS,
+    ConfigError,
+    RunConfig,
+)
+from .findings import Finding, ProblemError, has_errors
+
+EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
+
+# CLI option → RunConfig field, for the options whose names differ.
+OPTION_FIELDS = {"lr": "learning_rate"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit code 2, with a one-line hint instead of a traceback
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m lstm_core",
+                     description="Check a CSV time series for LSTM mistakes, or train an LSTM on it.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, help_text in (("check", "run every preflight check, without training"),
+                            ("train", "check, then train and report metrics against naive baselines")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("file", help="a CSV file, or sample:NAME for a built-in sample")
+        _add_config_options(command)
+        command.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        if name == "train":
+            command.add_argument("--out", type=Path, help="write model.keras and config.json here")
+            command.add_argument("--forecast-steps", type=int, default=0,
+                                 help="also forecast this many steps past the end")
+    return parser
+
+
+def _add_config_options(command: argparse.ArgumentParser) -> None:
+    add = command.add_argument
+    add("--config", type=Path, help="start from a config.json; options below override it")
+    add("--task", choices=TASKS)
+    add("--target", help="the column to predict (default: the last numeric column)")
+    add("--features", help="extra input columns, comma-separated")
+    add("--missing", choices=MISSING, help="what to do with missing values (default: interpolate)")
+    add("--timesteps", type=int)
+    add("--horizon", type=int)
+    add("--multi-step", action=argparse.BooleanOptionalAction, default=None,
+        help="predict every step 1..horizon")
+    add("--stride", type=int)
+    add("--val-fraction", type=float)
+    add("--test-fraction", type=float)
+    add("--scaling", choices=SCALINGS)
+    add("--layers", type=int)
+    add("--units", type=int)
+    add("--activation", choices=ACTIVATIONS)
+    add("--recurrent-activation", choices=ACTIVATIONS)
+    add("--dropout", type=float)
+    add("--recurrent-dropout", type=float)
+    add("--bidirectional", action=argparse.BooleanOptionalAction, default=None)
+    add("--output-units", type=int)
+    add("--output-activation", choices=OUTPUT_ACTIVATIONS)
+    add("--loss", choices=LOSSES)
+    add("--optimizer", choices=OPTIMIZERS)
+    add("--lr", type=float, help="learning rate")
+    add("--batch-size", type=int)
+    add("--epochs", type=int)
+    add("--early-stopping", action=argparse.BooleanOptionalAction, default=None)
+    add("--patience", type=int)
+    add("--season", type=int, help="season length in rows for the seasonal-naive baseline (0: detect)")
+    add("--seed", type=int)
+
+
+CONFIG_OPTIONS = ("task", "target", "features", "missing", "timesteps", "horizon", "multi_step", "stride",
+                  "val_fraction", "test_fraction", "scaling", "layers", "units", "activation",
+                  "recurrent_activation", "dropout", "recurrent_dropout", "bidirectional", "output_units",
+                  "output_activation", "loss", "optimizer", "lr", "batch_size", "epochs", "early_stopping",
+                  "patience", "season", "seed")
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    base = RunConfig.from_json(args.config.read_text()) if args.config else RunConfig()
+    patch = {OPTION_FIELDS.get(o, o): getattr(args, o) for o in CONFIG_OPTIONS if getattr(args, o) is not None}
+    return base.replace(**patch)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = build_parser().parse_args(argv)
+    report: dict = {"command": args.command, "findings": []}
+    try:
+        code = _run(args, report)
+    except ProblemError as problem:
+        report["findings"].append(problem.finding.to_dict())
+        code = EXIT_USAGE if problem.finding.code in ("DATA001", "DATA002", "CONFIG001") else EXIT_FINDING
+    except Exception as exc:  # the boundary: anything unexpected becomes a finding, not a traceback
+        from .errors import translate
+
+        report["findings"].append(translate(exc, area="command").to_dict())
+        code = EXIT_FINDING
+    _print(report, args.json)
+    return code
+
+
+def _run(args: argparse.Namespace, report: dict) -> int:
+    from .pipeline import default_config, prepare
+
+    config = _config_or_problem(args)
+    dataset = _load(args.file)
+    if args.file.startswith("sample:") and config.target is None:
+        from .samples import SAMPLES
+
+        sample = SAMPLES[args.file.split(":", 1)[1]]
+        config = config.replace(target=sample.target, features=sample.features, season=config.season or sample.season)
+    config = default_config(dataset, config)
+    prepared = prepare(dataset, config)
+    report["config"] = prepared.config.to_dict()
+    report["findings"] = [f.to_dict() for f in prepared.findings]
+    report["data"] = prepared.data_summary()
+    if args.command == "check" or has_errors(prepared.findings):
+        return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
+    return _train(args, prepared, report)
+
+
+def _train(args: argparse.Namespace, prepared, report: dict) -> int:
+    from .errors import translate
+    from .pipeline import evaluate, forecast, train
+
+    log = _json_log if args.json else _text_log
+    try:
+        state = train(prepared, [log])
+    except Exception as exc:
+        report["findings"].append(translate(exc).to_dict())
+        report["stopped"] = "error"
+        return EXIT_FINDING
+    report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
+    report["stopped"] = state.status
+    report["reason"] = state.reason
+    report["findings"].extend(f.to_dict() for f in state.findings)
+    if state.status != "diverged":
+        result = evaluate(prepared, state.model)
+        report["metrics"] = {"model": result.metrics["model"], "baselines": result.metrics["baselines"]}
+        report["verdict"] = result.verdict
+        report["data"]["season"] = result.season
+        if args.forecast_steps > 0:
+            report["forecast"] = [float(v) for v in forecast(prepared, state.model, args.forecast_steps)]
+    if args.out:
+        report["written"] = _write_outputs(args.out, prepared, state)
+    return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
+
+
+def _write_outputs(directory: Path, prepared, state) -> dict:
+    directory.mkdir(parents=True, exist_ok=True)
+    model_path, config_path = directory / "model.keras", directory / "config.json"
+    state.model.save(model_path)
+    config_path.write_text(prepared.config.to_json() + "\n")
+    return {"model": str(model_path), "config": str(config_path)}
+
+
+def _config_or_problem(args: argparse.Namespace) -> RunConfig:
+    try:
+        return config_from_args(args)
+    except (ConfigError, OSError) as exc:
+        raise ProblemError(Finding("CONFIG001", "error", "The settings cannot be used", str(exc),
+                                   area="config")) from None
+
+
+def _load(file: str):
+    from .data import load_csv
+    from .samples import SAMPLES, sample_csv
+
+    if file.startswith("sample:"):
+        name = file.split(":", 1)[1]
+        if name not in SAMPLES:
+            raise ProblemError(Finding("DATA002", "error", f"No built-in sample named '{name}'",
+                                       f"Built-in samples: {', '.join(SAMPLES)}.", area="data"))
+        return load_csv(sample_csv(name), f"{name}.csv")
+    return load_csv(Path(file))
+
+
+def _as_finding(data: dict) -> Finding:
+    return Finding(data["code"], data["severity"], data["title"], data["detail"])
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _json_log(kind: str, payload: dict) -> None:
+    if kind == "epoch_end":
+        print(json.dumps({"event": kind, **payload}, default=str), file=sys.stderr, flush=True)
+
+
+def _text_log(kind: str, payload: dict) -> None:
+    if kind == "epoch_end":
+        val = f"  val_loss {payload['val_loss']:.5g}" if payload["val_loss"] is not None else ""
+        print(f"epoch {payload['epoch']}/{payload['epochs']}  loss {payload['loss']:.5g}{val}  "
+              f"{payload['seconds']:.2f}s", file=sys.stderr, flush=True)
+
+
+def _print(report: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report, indent=2, default=_json_default))
+        return
+    for finding in report["findings"]:
+        print(f"[{finding['severity']}] {finding['code']} {finding['title']}")
+        print(f"    {finding['detail']}")
+        if finding.get("fix"):
+            print(f"    fix: {json.dumps(finding['fix'])}")
+    if "data" in report:
+        data = report["data"]
+        print(f"data: {data['rows']} rows, target {data['target']}, windows {data['windows']}")
+    if "metrics" in report:
+        model = report["metrics"]["model"]
+        print(f"model: MAE {model['mae']:.4g}  RMSE {model['rmse']:.4g}  MAPE {_pct(model['mape'])}")
+        for name, values in report["metrics"]["baselines"].items():
+            print(f"{name}: MAE {values['mae']:.4g}  RMSE {values['rmse']:.4g}  MAPE {_pct(values['mape'])}")
+        print(report["verdict"])
+    if "stopped" in report:
+        print(f"stopped: {report['stopped']} {report.get('reason', '')}".rstrip())
+    for label, path in report.get("written", {}).items():
+        print(f"wrote {label}: {path}")
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f} %"
+
+
+def _json_default(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)

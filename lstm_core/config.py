@@ -1,0 +1,187 @@
+"""RunConfig: every choice a user can make, as one frozen, serialisable value."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+TASKS = ("forecast",)
+SCALINGS = ("standard", "minmax", "none")
+MISSING = ("interpolate", "ffill", "drop", "none")
+OPTIMIZERS = ("adam", "rmsprop", "sgd")
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "elu", "softsign")
+OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "softmax", "tanh", "relu")
+LOSSES = ("mse", "mae", "huber", "binary_crossentropy", "sparse_categorical_crossentropy",
+          "categorical_crossentropy")
+
+# Bounds checked when a config arrives from JSON, the CLI or a link; the page's widgets use the same ones.
+LIMITS: dict[str, tuple[float, float]] = {
+    "timesteps": (1, 2000),
+    "horizon": (1, 500),
+    "stride": (1, 1000),
+    "val_fraction": (0.0, 0.5),
+    "test_fraction": (0.0, 0.5),
+    "layers": (1, 3),
+    "units": (1, 1024),
+    "dropout": (0.0, 0.95),
+    "recurrent_dropout": (0.0, 0.95),
+    "output_units": (1, 10000),
+    "learning_rate": (1e-12, 100.0),
+    "batch_size": (1, 65536),
+    "epochs": (1, 1000),
+    "patience": (1, 1000),
+    "season": (0, 100000),
+    "seed": (0, 2**31 - 1),
+}
+CHOICES: dict[str, tuple[str, ...]] = {
+    "task": TASKS,
+    "scaling": SCALINGS,
+    "missing": MISSING,
+    "optimizer": OPTIMIZERS,
+    "activation": ACTIVATIONS,
+    "recurrent_activation": ACTIVATIONS,
+    "output_activation": OUTPUT_ACTIVATIONS,
+    "loss": LOSSES,
+}
+
+
+class ConfigError(ValueError):
+    """A config value that cannot be used; the message names the field and the allowed values."""
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    task: str = "forecast"
+    target: str | None = None
+    features: tuple[str, ...] = ()
+    missing: str = "interpolate"
+    timesteps: int = 24
+    horizon: int = 1
+    multi_step: bool = False
+    stride: int = 1
+    val_fraction: float = 0.15
+    test_fraction: float = 0.15
+    scaling: str = "standard"
+    layers: int = 1
+    units: int = 32
+    activation: str = "tanh"
+    recurrent_activation: str = "sigmoid"
+    dropout: float = 0.0
+    recurrent_dropout: float = 0.0
+    bidirectional: bool = False
+    output_units: int | None = None
+    output_activation: str | None = None
+    loss: str | None = None
+    optimizer: str = "adam"
+    learning_rate: float = 0.001
+    batch_size: int = 32
+    epochs: int = 30
+    early_stopping: bool = True
+    patience: int = 5
+    season: int = 0
+    seed: int = 42
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "features", tuple(self.features))
+        problems = self.problems()
+        if problems:
+            raise ConfigError("; ".join(problems))
+
+    def problems(self) -> list[str]:
+        out = []
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                out.append(f"{name} must be a number, got {value!r}")
+            elif not low <= value <= high:
+                out.append(f"{name} = {value} is outside [{low:g}, {high:g}]")
+        for name, allowed in CHOICES.items():
+            value = getattr(self, name)
+            if value is not None and value not in allowed:
+                out.append(f"{name} = {value!r} is not one of {', '.join(allowed)}")
+        if self.val_fraction + self.test_fraction >= 0.9:
+            out.append("val_fraction + test_fraction must leave at least 10 % of rows for training")
+        return out
+
+    def replace(self, **patch: Any) -> RunConfig:
+        return dataclasses.replace(self, **_coerce(patch))
+
+    def head(self) -> tuple[int, str, str]:
+        """(output units, output activation, loss) after filling what the user left on auto."""
+        units = self.output_units or (self.horizon if self.multi_step else 1)
+        return units, self.output_activation or "linear", self.loss or "mse"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("extra")
+        data["features"] = list(self.features)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        if not isinstance(data, dict):
+            raise ConfigError("a config must be a JSON object of setting → value")
+        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+        return cls(**_coerce(data))
+
+    @classmethod
+    def from_json(cls, text: str) -> RunConfig:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        return cls.from_dict(data)
+
+
+_FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(RunConfig)}
+
+
+def _coerce(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn strings from a CLI or a URL into the field's type; leave proper values alone."""
+    out = {}
+    for name, value in values.items():
+        kind = _FIELD_TYPES.get(name, "")
+        try:
+            out[name] = _coerce_one(kind, value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name}: cannot read {value!r} as {kind}") from None
+    return out
+
+
+def _coerce_one(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "bool":
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(value)
+            return lowered in ("true", "1", "yes")
+        return bool(value)
+    if kind.startswith("int"):
+        if isinstance(value, str) and value.strip().lower() in ("", "auto", "none"):
+            return None if "None" in kind else 0
+        number = float(value)
+        if number != int(number):
+            raise ValueError(value)
+        return int(number)
+    if kind.startswith("float"):
+        return float(value)
+    if kind.startswith("tuple"):
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return tuple(value)
+    if kind.startswith("str") and isinstance(value, str) and "None" in kind and value in ("", "auto"):
+        return None
+    return value

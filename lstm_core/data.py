@@ -1,0 +1,292 @@
+"""Reading a CSV into a typed description of a time series (pandas does the parsing)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .findings import Finding, ProblemError
+
+DELIMITERS = [",", ";", "\t", "|"]
+FALLBACK_ENCODING = "cp1252"
+TIME_NAME_HINTS = ("date", "time", "timestamp", "datetime", "day", "month", "year", "period", "ds", "week")
+# A text column counts as numeric when at least this share of its filled cells are numbers.
+NUMERIC_SHARE = 0.9
+_DECIMAL_COMMA = re.compile(r"(?<![\d.,])-?\d+,\d+(?![\d.,])")
+
+
+@dataclass
+class Dataset:
+    name: str
+    frame: pd.DataFrame
+    time_column: str | None = None
+    numeric_columns: list[str] = field(default_factory=list)
+    other_columns: list[str] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    decimal: str = "."
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+    def missing_counts(self, columns: list[str] | None = None) -> dict[str, int]:
+        columns = columns or self.numeric_columns
+        return {c: int(self.frame[c].isna().sum()) for c in columns}
+
+    def summary(self) -> dict:
+        return {
+            "name": self.name,
+            "rows": self.rows,
+            "columns": list(self.frame.columns),
+            "numeric_columns": self.numeric_columns,
+            "time_column": self.time_column,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "decimal": self.decimal,
+            "missing": self.missing_counts(),
+        }
+
+
+def load_csv(source: bytes | str | Path, name: str | None = None) -> Dataset:
+    """Read CSV bytes or a path. Raises ProblemError with a finding for anything unusable."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ProblemError(_problem("DATA002", f"Cannot open {name}", f"{exc.strerror or exc}.",
+                                        "Check the path and that the file is readable.")) from None
+    else:
+        raw = bytes(source)
+    name = name or "upload.csv"
+    text, encoding = decode_text(raw, name)
+    delimiter = sniff_delimiter(text)
+    decimal = "," if delimiter != "," and _DECIMAL_COMMA.search(text[:20000]) else "."
+    frame = _parse(text, name, delimiter, decimal)
+    return describe(frame, name, encoding=encoding, delimiter=delimiter, decimal=decimal)
+
+
+def decode_text(raw: bytes, name: str) -> tuple[str, str]:
+    if not raw.strip():
+        raise ProblemError(_problem("DATA001", f"{name} is empty", "The file has no content.",
+                                    "Upload a CSV with a header row and at least one row of numbers."))
+    if b"\x00" in raw[:8192]:
+        raise ProblemError(_problem("DATA002", f"{name} is not a text CSV",
+                                    "The file contains binary bytes (NUL), as a spreadsheet, archive or "
+                                    "image does.",
+                                    "Export the sheet as CSV (comma- or semicolon-separated text) and "
+                                    "upload that."))
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode(FALLBACK_ENCODING, errors="replace"), FALLBACK_ENCODING
+
+
+def sniff_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()][:50]
+    sample = "\n".join(lines)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        pass
+    # The delimiter that appears the same non-zero number of times on most lines.
+    best, best_score = ",", 0
+    for candidate in DELIMITERS:
+        counts = [line.count(candidate) for line in lines]
+        if not counts or max(counts) == 0:
+            continue
+        score = counts.count(counts[0]) * (counts[0] > 0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _parse(text: str, name: str, delimiter: str, decimal: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, decimal=decimal, skipinitialspace=True,
+                            on_bad_lines="error", engine="python" if len(delimiter) > 1 else "c")
+    except pd.errors.EmptyDataError:
+        raise ProblemError(_problem("DATA001", f"{name} has no rows",
+                                    "The file holds no header and no data.",
+                                    "Upload a CSV with a header row and rows of numbers.")) from None
+    except (pd.errors.ParserError, ValueError, UnicodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ProblemError(_problem("DATA002", f"{name} could not be read as CSV",
+                                    f"pandas stopped with: {first}. Rows must all have the same number of "
+                                    f"fields, separated by {_delimiter_name(delimiter)}.",
+                                    "Open the file in a spreadsheet, fix the rows named above, and export "
+                                    "it again as CSV.", original=str(exc))) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        raise ProblemError(_problem("DATA001", f"{name} has a header but no rows",
+                                    f"Columns found: {', '.join(map(str, frame.columns[:10]))}.",
+                                    "Upload a file with data rows under the header."))
+    return frame
+
+
+def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter: str = ",",
+             decimal: str = ".") -> Dataset:
+    """Type the columns of a parsed frame, find and sort by its time column."""
+    frame = frame.copy()
+    notes: list[Finding] = []
+    if encoding != "utf-8":
+        notes.append(_note("DATA101", f"Read {name} as {encoding}",
+                           f"The file is not valid UTF-8; it was decoded as {encoding} (Windows Western).",
+                           {"encoding": encoding}))
+    if decimal == ",":
+        notes.append(_note("DATA102", "Decimal commas read as decimal points",
+                           f"Fields are separated by {_delimiter_name(delimiter)} and numbers such as "
+                           "3,14 use a decimal comma.", {"delimiter": delimiter}))
+    for column in list(frame.columns):
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            converted, bad = _as_numbers(frame[column], decimal)
+            if converted is not None:
+                frame[column] = converted
+                if bad:
+                    notes.append(_note("DATA103", f"Column '{column}': {len(bad)} text cell(s) read as missing",
+                                       f"Cells such as {', '.join(repr(b) for b in bad[:3])} are not numbers; "
+                                       "they are treated as missing values.",
+                                       {"column": column, "cells": len(bad)}))
+    time_column = _find_time_column(frame)
+    if time_column is not None:
+        frame[time_column] = _to_datetime(frame[time_column])
+        order = frame[time_column]
+        if not order.is_monotonic_increasing:
+            frame = frame.sort_values(time_column, kind="stable").reset_index(drop=True)
+            notes.append(_note("DATA104", f"Rows sorted by '{time_column}'",
+                               "The rows were not in time order; they were sorted by the time column.",
+                               {"column": time_column}))
+    numeric = [c for c in frame.columns if c != time_column and pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+    for column in numeric:
+        frame[column] = frame[column].astype("float64")
+        infinite = int(np.isinf(frame[column].to_numpy()).sum())
+        if infinite:
+            frame[column] = frame[column].replace([np.inf, -np.inf], np.nan)
+            notes.append(_note("DATA105", f"Column '{column}': {infinite} infinite value(s) read as missing",
+                               "inf and -inf cannot be learnt from; they are treated as missing values.",
+                               {"column": column, "cells": infinite}))
+    others = [c for c in frame.columns if c != time_column and c not in numeric]
+    if not numeric:
+        raise ProblemError(_problem("DATA003", f"{name} has no numeric column",
+                                    "An LSTM learns from numbers, and no column here holds numbers "
+                                    f"(columns: {', '.join(map(str, frame.columns[:10]))}).",
+                                    "Upload a CSV with at least one column of numbers; text columns can "
+                                    "stay alongside."))
+    return Dataset(name=name, frame=frame, time_column=time_column, numeric_columns=numeric,
+                   other_columns=others, notes=notes, encoding=encoding, delimiter=delimiter, decimal=decimal)
+
+
+def _as_numbers(column: pd.Series, decimal: str) -> tuple[pd.Series | None, list[str]]:
+    text = column.astype("string").str.strip()
+    filled = text.dropna()
+    filled = filled[filled != ""]
+    if filled.empty:
+        return None, []
+    cleaned = filled.str.replace(",", ".", regex=False) if decimal == "," else filled
+    numbers = pd.to_numeric(cleaned, errors="coerce")
+    share = numbers.notna().mean()
+    if share < NUMERIC_SHARE:
+        return None, []
+    bad = filled[numbers.isna()].unique().tolist()
+    full = pd.Series(np.nan, index=column.index, dtype="float64")
+    full[numbers.index] = numbers.astype("float64")
+    return full, [str(b) for b in bad]
+
+
+def _find_time_column(frame: pd.DataFrame) -> str | None:
+    for column in frame.columns:
+        series = frame[column]
+        hinted = any(h in column.lower() for h in TIME_NAME_HINTS)
+        if pd.api.types.is_datetime64_any_dtype(series):
+            return column
+        if pd.api.types.is_string_dtype(series) or series.dtype == object:
+            if _parses_as_dates(series):
+                return column
+        elif pd.api.types.is_integer_dtype(series) or _is_whole(series):
+            values = series.dropna()
+            if values.empty:
+                continue
+            if _is_yyyymmdd(values) or (_is_year(values) and (hinted or values.is_monotonic_increasing)):
+                return column
+    return None
+
+
+def _is_whole(series: pd.Series) -> bool:
+    if not pd.api.types.is_float_dtype(series):
+        return False
+    values = series.dropna()
+    return not values.empty and bool((values == values.round()).all())
+
+
+def _is_yyyymmdd(values: pd.Series) -> bool:
+    if not ((values >= 10000101) & (values <= 29991231)).all():
+        return False
+    parsed = pd.to_datetime(values.astype("int64").astype(str), format="%Y%m%d", errors="coerce")
+    return bool(parsed.notna().all())
+
+
+def _is_year(values: pd.Series) -> bool:
+    return bool(((values >= 1000) & (values <= 2999)).all()) and values.is_unique and len(values) > 2
+
+
+def _parses_as_dates(series: pd.Series) -> bool:
+    sample = series.dropna().astype(str).head(200)
+    if sample.empty or not sample.str.contains(r"\d").all():
+        return False
+    if sample.str.fullmatch(r"-?\d+([.,]\d+)?").any():
+        return False
+    parsed = _to_datetime(sample)
+    return bool(parsed.notna().mean() >= NUMERIC_SHARE)
+
+
+def _to_datetime(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series
+    if pd.api.types.is_numeric_dtype(series):
+        values = series.astype("Int64").astype(str)
+        if values.str.len().eq(8).all():
+            return pd.to_datetime(values, format="%Y%m%d", errors="coerce")
+        return pd.to_datetime(values, format="%Y", errors="coerce")
+    text = series.astype(str).str.strip()
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=False)
+    if parsed.notna().mean() < NUMERIC_SHARE:
+        parsed = pd.to_datetime(text, format="mixed", errors="coerce", dayfirst=False)
+    return parsed
+
+
+def handle_missing(frame: pd.DataFrame, columns: list[str], method: str) -> tuple[pd.DataFrame, int]:
+    """Apply the user's choice for missing values to the chosen columns; returns the frame and rows dropped."""
+    part = frame[columns]
+    if method == "interpolate":
+        part = part.interpolate(method="linear", limit_direction="both")
+    elif method == "ffill":
+        part = part.ffill().bfill()
+    elif method == "drop":
+        kept = part.dropna()
+        return frame.loc[kept.index].reset_index(drop=True), len(part) - len(kept)
+    out = frame.copy()
+    out[columns] = part
+    return out, 0
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes"}.get(delimiter, repr(delimiter))
+
+
+def _problem(code: str, title: str, detail: str, action: str, original: str | None = None) -> Finding:
+    return Finding(code=code, severity="error", title=title, detail=f"{detail} {action}",
+                   evidence={}, area="data", original=original)
+
+
+def _note(code: str, title: str, detail: str, evidence: dict) -> Finding:
+    return Finding(code=code, severity="info", title=title, detail=detail, evidence=evidence, area="data")

@@ -1,0 +1,121 @@
+"""Dataset + RunConfig → checked windows → trained run → report. The page and the CLI both go through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .checks import CheckContext, run_checks
+from .checks.data_checks import count_windows
+from .config import RunConfig
+from .data import Dataset, handle_missing
+from .findings import Finding, ProblemError, has_errors
+from .results import ForecastReport, compare, detect_season, recursive_forecast
+from .windows import Windows, build_windows, split_rows
+
+
+@dataclass
+class Prepared:
+    dataset: Dataset
+    config: RunConfig
+    columns: list[str]
+    values: np.ndarray
+    rows_dropped: int
+    findings: list[Finding] = field(default_factory=list)
+    windows: Windows | None = None
+    season: int = 0
+    window_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        return self.windows is not None and not has_errors(self.findings)
+
+    def data_summary(self) -> dict:
+        counts = self.windows.counts() if self.windows is not None else self.window_counts
+        return {"rows": self.dataset.rows, "rows_used": len(self.values), "columns": list(self.dataset.frame.columns),
+                "target": self.config.target, "features": list(self.config.features),
+                "time_column": self.dataset.time_column, "windows": counts, "season": self.season,
+                "missing": self.dataset.missing_counts(self.columns), "rows_dropped": self.rows_dropped}
+
+
+def default_config(dataset: Dataset, config: RunConfig | None = None) -> RunConfig:
+    """Fill the target with the last numeric column when the user has not chosen one."""
+    config = config or RunConfig()
+    if config.target is None or config.target not in dataset.numeric_columns:
+        config = config.replace(target=dataset.numeric_columns[-1])
+    features = tuple(f for f in config.features if f in dataset.numeric_columns and f != config.target)
+    return config.replace(features=features) if features != config.features else config
+
+
+def prepare(dataset: Dataset, config: RunConfig) -> Prepared:
+    """Select the columns, apply the missing-value choice, run the checks and, when they pass, window."""
+    config = _checked_columns(dataset, config)
+    columns = [config.target, *config.features]
+    frame, dropped = handle_missing(dataset.frame, columns, config.missing)
+    values = frame[columns].to_numpy(dtype="float64")
+    split = split_rows(len(values), config.val_fraction, config.test_fraction)
+    part_rows = {part: stop - start for part, (start, stop) in split.parts().items()}
+    context = CheckContext(config=config, values=values, columns=columns, target_index=0, rows=len(values),
+                           part_rows=part_rows, window_counts=count_windows(part_rows, config),
+                           missing_before=dataset.missing_counts(columns))
+    findings = list(dataset.notes) + run_checks(context)
+    train_target = values[split.train[0]:split.train[1], 0]
+    season = config.season or detect_season(train_target)
+    prepared = Prepared(dataset, config, columns, values, dropped, findings, season=season,
+                        window_counts=context.window_counts)
+    if not has_errors(findings):
+        prepared.windows = build_windows(values, columns, 0, config)
+    return prepared
+
+
+def _checked_columns(dataset: Dataset, config: RunConfig) -> RunConfig:
+    numeric = dataset.numeric_columns
+    if config.target is None:
+        config = default_config(dataset, config)
+    if config.target not in numeric:
+        raise ProblemError(Finding(
+            "DATA004", "error", f"Target column '{config.target}' is not a numeric column of {dataset.name}",
+            f"Numeric columns: {', '.join(numeric)}. Pick one of them as the target.",
+            evidence={"target": config.target, "numeric_columns": numeric},
+            fix={"target": numeric[-1]}, area="data"))
+    unknown = [f for f in config.features if f not in numeric]
+    if unknown:
+        raise ProblemError(Finding(
+            "DATA005", "error", f"Feature column(s) {', '.join(map(repr, unknown))} cannot be used",
+            f"They are not numeric columns of {dataset.name}. Numeric columns: {', '.join(numeric)}.",
+            evidence={"unknown": unknown, "numeric_columns": numeric},
+            fix={"features": [f for f in config.features if f in numeric]}, area="data"))
+    return config.replace(features=tuple(f for f in config.features if f != config.target))
+
+
+def train(prepared: Prepared, listeners=(), runner_holder: list | None = None):
+    from .train import Runner
+
+    runner = Runner(prepared.config, prepared.windows, listeners)
+    if runner_holder is not None:
+        runner_holder.append(runner)
+    return runner.run()
+
+
+def predict_fn(model):
+    return lambda window: np.asarray(model(np.asarray(window, dtype="float32"), training=False))
+
+
+def evaluate(prepared: Prepared, model) -> ForecastReport:
+    w, config = prepared.windows, prepared.config
+    scaled = np.asarray(model.predict(np.ascontiguousarray(w.x_test, dtype="float32"), verbose=0,
+                                      batch_size=256))
+    # The report scores the `horizon`-ahead value, the last output column.
+    last = scaled[:, -1] if scaled.ndim == 2 else scaled
+    predicted = w.scaler.inverse_column(last, w.target_index)
+    rows = w.test_target_rows(config.timesteps, config.horizon, config.stride)
+    target = prepared.values[:, w.target_index]
+    return compare(target[rows], predicted, target, rows, config.horizon, prepared.season)
+
+
+def forecast(prepared: Prepared, model, steps: int) -> np.ndarray:
+    w, config = prepared.windows, prepared.config
+    scaled = recursive_forecast(predict_fn(model), w.scaled, w.target_index, config.timesteps, config.horizon,
+                                steps, config.multi_step)
+    return w.scaler.inverse_column(scaled, w.target_index)

@@ -1,0 +1,131 @@
+"""Metrics in original units, naive baselines, season detection and forecasts past the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# MAPE skips actual values this close to zero (relative to the series' typical size): dividing by them explodes.
+MAPE_ZERO_SHARE = 1e-3
+SEASON_MIN_CORRELATION = 0.3
+
+
+def error_metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float | None]:
+    actual = np.asarray(actual, dtype="float64").ravel()
+    predicted = np.asarray(predicted, dtype="float64").ravel()
+    errors = predicted - actual
+    typical = np.mean(np.abs(actual)) if len(actual) else 0.0
+    usable = np.abs(actual) > MAPE_ZERO_SHARE * max(typical, 1e-12)
+    mape = float(np.mean(np.abs(errors[usable] / actual[usable])) * 100) if usable.any() else None
+    return {
+        "mae": float(np.mean(np.abs(errors))),
+        "rmse": float(np.sqrt(np.mean(errors**2))),
+        "mape": mape,
+    }
+
+
+def detect_season(series: np.ndarray, max_lag: int | None = None) -> int:
+    """The lag of the strongest autocorrelation peak of the differenced series, or 0 when there is none."""
+    values = np.asarray(series, dtype="float64")
+    values = values[np.isfinite(values)]
+    if len(values) < 8:
+        return 0
+    diffs = np.diff(values)
+    diffs = diffs - diffs.mean()
+    variance = np.dot(diffs, diffs)
+    if variance == 0:
+        return 0
+    max_lag = min(max_lag or len(diffs) // 3, len(diffs) // 2, 1000)
+    if max_lag < 2:
+        return 0
+    spectrum = np.fft.rfft(diffs, n=2 * len(diffs))
+    correlation = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1] / variance
+    best, best_value = 0, SEASON_MIN_CORRELATION
+    for lag in range(2, max_lag):
+        value = correlation[lag]
+        if value > best_value and value >= correlation[lag - 1] and value >= correlation[lag + 1]:
+            best, best_value = lag, value
+    return best
+
+
+def persistence(target: np.ndarray, target_rows: np.ndarray, horizon: int) -> np.ndarray:
+    """The last value seen when the forecast is made: row - horizon."""
+    return target[target_rows - horizon]
+
+
+def seasonal_naive(target: np.ndarray, target_rows: np.ndarray, horizon: int, season: int) -> np.ndarray:
+    """The value one (or more) seasons before the target, using only rows known at forecast time."""
+    back = season * int(np.ceil(horizon / season))
+    return target[target_rows - back]
+
+
+@dataclass
+class ForecastReport:
+    actual: np.ndarray
+    predicted: np.ndarray
+    target_rows: np.ndarray
+    metrics: dict[str, dict]
+    season: int
+    verdict: str
+    baselines: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"model": self.metrics["model"], "baselines": self.metrics["baselines"],
+                "season": self.season, "verdict": self.verdict}
+
+
+def compare(actual, predicted, target, target_rows, horizon, season) -> ForecastReport:
+    baselines = {"persistence": persistence(target, target_rows, horizon)}
+    if season and season >= 2 and (target_rows - season * int(np.ceil(horizon / season)) >= 0).all():
+        baselines["seasonal_naive"] = seasonal_naive(target, target_rows, horizon, season)
+    metrics = {"model": error_metrics(actual, predicted),
+               "baselines": {name: error_metrics(actual, values) for name, values in baselines.items()}}
+    return ForecastReport(actual, predicted, target_rows, metrics, season, verdict_sentence(metrics),
+                          baselines)
+
+
+def verdict_sentence(metrics: dict) -> str:
+    model_mae = metrics["model"]["mae"]
+    name, best = min(metrics["baselines"].items(), key=lambda item: item[1]["mae"])
+    label = name.replace("_", " ")
+    if not np.isfinite(model_mae):
+        return "The model produced no finite predictions, so it cannot be compared with the baselines."
+    if best["mae"] == 0:
+        return f"The {label} baseline is exact on the test part (MAE 0); nothing can beat it."
+    change = (best["mae"] - model_mae) / best["mae"] * 100
+    if change > 0.5:
+        return (f"The LSTM beat the best naive baseline ({label}) by {change:.1f} % in MAE on the test part "
+                f"({model_mae:.4g} vs {best['mae']:.4g}).")
+    if change >= -0.5:
+        return (f"The LSTM is level with the best naive baseline ({label}): MAE {model_mae:.4g} vs "
+                f"{best['mae']:.4g}. It has not learnt more than that baseline knows.")
+    return (f"The LSTM did not beat the best naive baseline ({label}): its MAE is {-change:.1f} % worse "
+            f"({model_mae:.4g} vs {best['mae']:.4g}). Try more epochs, more units, or a longer window.")
+
+
+def recursive_forecast(predict, scaled: np.ndarray, target_index: int, timesteps: int, horizon: int,
+                       steps: int, multi_step: bool) -> np.ndarray:
+    """Forecast `steps` rows past the end in scaled units, feeding predictions back as inputs.
+
+    Extra feature columns are unknown in the future and are held at their last value.
+    """
+    extended = np.asarray(scaled, dtype="float32").copy()
+    last = extended[-1].copy()
+    produced: list[float] = []
+    while len(produced) < steps:
+        end = len(extended)
+        if multi_step:
+            window = extended[end - timesteps:end][None]
+            block = np.asarray(predict(window)).reshape(-1)[:horizon]
+        else:
+            # The value at row p comes from the window ending at p - horizon.
+            stop = end - horizon + 1
+            window = extended[stop - timesteps:stop][None]
+            block = np.asarray(predict(window)).reshape(-1)[:1]
+        for value in block:
+            row = last.copy()
+            row[target_index] = value
+            extended = np.vstack([extended, row])
+            produced.append(float(value))
+    return np.asarray(produced[:steps])

@@ -1,0 +1,156 @@
+"""The runner: Keras fit with callbacks that emit events to listeners, and a stop flag."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .config import RunConfig
+from .findings import Finding
+from .model import build_model, compile_model
+
+Listener = Callable[[str, dict], None]
+# Seconds between "tick" events inside an epoch: often enough for a progress bar, rare enough to cost nothing.
+TICK_SECONDS = 0.5
+
+
+@dataclass
+class RunState:
+    """A run as it grows: the page keeps this object, so a stopped run keeps its model and curve."""
+
+    config: RunConfig
+    history: dict[str, list[float]] = field(default_factory=lambda: {"loss": [], "val_loss": []})
+    epoch_seconds: list[float] = field(default_factory=list)
+    status: str = "pending"  # pending | running | completed | stopped_early | diverged | error
+    reason: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    model: Any = None
+    jit_compile: bool = True
+    best_epoch: int | None = None
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.history["loss"])
+
+
+class Runner:
+    def __init__(self, config: RunConfig, windows, listeners: list[Listener] | tuple = (),
+                 jit_compile: bool = True):
+        self.config = config
+        self.windows = windows
+        self.listeners = list(listeners)
+        self.state = RunState(config=config, jit_compile=jit_compile)
+        self._stop_reason = ""
+
+    def request_stop(self, reason: str = "user") -> None:
+        self._stop_reason = reason
+        if self.state.model is not None:
+            self.state.model.stop_training = True
+
+    def emit(self, kind: str, payload: dict) -> None:
+        for listener in self.listeners:
+            listener(kind, payload)
+
+    def run(self) -> RunState:
+        import keras
+
+        state, config, w = self.state, self.config, self.windows
+        keras.utils.set_random_seed(config.seed)
+        state.model = build_model(config, w.features)
+        compile_model(state.model, config, jit_compile=state.jit_compile)
+        state.status = "running"
+        x_train, y_train = _contiguous(w.x_train), _contiguous(w.y_train)
+        validation = (_contiguous(w.x_val), _contiguous(w.y_val)) if len(w.x_val) else None
+        callbacks = [_emitter(self)]
+        if config.early_stopping and validation is not None:
+            callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
+                                                           restore_best_weights=True))
+        self.emit("start", {"epochs": config.epochs, "steps": math.ceil(len(x_train) / config.batch_size),
+                            "samples": len(x_train)})
+        try:
+            state.model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
+                            validation_data=validation, shuffle=True, verbose=0, callbacks=callbacks)
+        except Exception:
+            if not state.jit_compile or state.epochs_done:
+                raise
+            # XLA refuses a few layer options; the same model trains without it.
+            state.jit_compile = False
+            keras.utils.set_random_seed(config.seed)
+            state.model = build_model(config, w.features)
+            compile_model(state.model, config, jit_compile=False)
+            state.model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
+                            validation_data=validation, shuffle=True, verbose=0, callbacks=callbacks)
+        self._finish(callbacks)
+        return state
+
+    def _finish(self, callbacks) -> None:
+        state = self.state
+        if state.status == "running":
+            stopped_by_patience = any(getattr(c, "stopped_epoch", 0) for c in callbacks[1:])
+            if self._stop_reason == "user":
+                state.status, state.reason = "stopped_early", "stopped by the user"
+            elif stopped_by_patience:
+                state.status = "stopped_early"
+                state.reason = f"validation loss stopped improving for {self.config.patience} epochs"
+            else:
+                state.status = "completed"
+        val = state.history["val_loss"]
+        if val and all(math.isfinite(v) for v in val):
+            state.best_epoch = int(np.argmin(val)) + 1
+        self.emit("stopped", {"status": state.status, "reason": state.reason, "epochs": state.epochs_done})
+
+
+def _contiguous(array: np.ndarray) -> np.ndarray:
+    # Windows are strided views; Keras batches faster from one contiguous float32 block.
+    return np.ascontiguousarray(array, dtype="float32")
+
+
+def _emitter(runner: Runner):
+    import keras
+
+    class EventEmitter(keras.callbacks.Callback):
+        """Turns Keras hooks into runner events; holds no UI."""
+
+        def __init__(self):
+            super().__init__()
+            self._epoch_started = 0.0
+            self._run_started = time.monotonic()
+            self._last_tick = 0.0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch_started = time.monotonic()
+
+        def on_train_batch_end(self, batch, logs=None):
+            now = time.monotonic()
+            if now - self._last_tick >= TICK_SECONDS:
+                self._last_tick = now
+                runner.emit("tick", {"epoch": runner.state.epochs_done + 1, "step": batch + 1,
+                                     "elapsed": now - self._run_started})
+
+        def on_epoch_end(self, epoch, logs=None):
+            record_epoch(runner, epoch, logs or {}, time.monotonic() - self._epoch_started,
+                         time.monotonic() - self._run_started)
+            if runner.state.status == "diverged":
+                self.model.stop_training = True
+
+    return EventEmitter()
+
+
+def record_epoch(runner: Runner, epoch: int, logs: dict, seconds: float, elapsed: float) -> None:
+    state = runner.state
+    loss = float(logs.get("loss", float("nan")))
+    val_loss = float(logs["val_loss"]) if "val_loss" in logs else None
+    state.history["loss"].append(loss)
+    if val_loss is not None:
+        state.history["val_loss"].append(val_loss)
+    state.epoch_seconds.append(seconds)
+    runner.emit("epoch_end", {"epoch": epoch + 1, "loss": loss, "val_loss": val_loss, "seconds": seconds,
+                              "elapsed": elapsed, "epochs": runner.config.epochs})
+    if not math.isfinite(loss) or (val_loss is not None and not math.isfinite(val_loss)):
+        state.status = "diverged"
+        state.reason = f"the loss became {loss} at epoch {epoch + 1}"
