@@ -56,7 +56,7 @@ class RunConfig:
     task: str = "forecast"
     target: str | None = None
     features: tuple[str, ...] = ()
-    missing: str = "interpolate"
+    missing: str = "none"
     timesteps: int = 24
     horizon: int = 1
     multi_step: bool = False

@@ -1,0 +1,154 @@
+"""The Playground page: data → settings → checks → live training → results."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+st.set_page_config(page_title="LSTM Playground", page_icon="📈", layout="wide")
+
+from lstm_core.data import Dataset, load_csv  # noqa: E402
+from lstm_core.findings import ProblemError, has_errors  # noqa: E402
+from lstm_core.pipeline import Prepared, default_config, prepare  # noqa: E402
+from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv  # noqa: E402
+from ui import charts  # noqa: E402
+from ui.controls import column_controls, read_config, settings_sidebar  # noqa: E402
+from ui.findings import plain, render_finding, render_findings  # noqa: E402
+from ui.results import render_results  # noqa: E402
+from ui.state import DATA_ID, LAST_FIX, RUN, set_widgets  # noqa: E402
+from ui.training import finish_interrupted_run, train_live  # noqa: E402
+
+MAX_PREVIEW_POINTS = 20_000
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def read_dataset(raw: bytes, name: str) -> Dataset:
+    return load_csv(raw, name)
+
+
+def choose_data() -> tuple[str, bytes, str] | None:
+    """(data id, CSV bytes, file name) of the chosen sample or upload, or None while there is none."""
+    source = st.radio("Data", ["Built-in sample", "Upload a CSV"], horizontal=True, key="source")
+    if source == "Built-in sample":
+        name = st.selectbox("Sample", list(SAMPLES), format_func=lambda n: SAMPLES[n].title, key="sample",
+                            index=list(SAMPLES).index(DEFAULT_SAMPLE))
+        st.caption(SAMPLES[name].description)
+        return f"sample:{name}", sample_csv(name), f"{name}.csv"
+    upload = st.file_uploader("CSV file: one row per time step, a header row, numeric columns",
+                              type=["csv", "tsv", "txt"], key="upload")
+    if upload is None:
+        st.info("Drop a CSV here, or switch back to a built-in sample.")
+        return None
+    raw = upload.getvalue()
+    return f"upload:{hashlib.sha256(raw).hexdigest()[:16]}", raw, upload.name
+
+
+def reset_settings_for(data_id: str, dataset: Dataset) -> None:
+    """New data: point the column pickers at it; every other setting stays as the user left it."""
+    if st.session_state.get(DATA_ID) == data_id:
+        return
+    st.session_state[DATA_ID] = data_id
+    sample = SAMPLES.get(data_id.removeprefix("sample:")) if data_id.startswith("sample:") else None
+    if sample:
+        set_widgets({"target": sample.target, "features": sample.features, "season": sample.season})
+    else:
+        config = default_config(dataset)
+        set_widgets({"target": config.target, "features": (), "season": 0})
+
+
+def data_section() -> Dataset | None:
+    st.subheader("1 · Data")
+    chosen = choose_data()
+    if chosen is None:
+        return None
+    data_id, raw, name = chosen
+    try:
+        dataset = read_dataset(raw, name)
+    except ProblemError as problem:
+        render_finding(problem.finding, key="upload")
+        return None
+    reset_settings_for(data_id, dataset)
+    return dataset
+
+
+def columns_and_preview(dataset: Dataset) -> None:
+    missing = dataset.missing_counts()
+    total_missing = sum(missing.values())
+    left, right = st.columns([1, 2])
+    with left:
+        st.markdown(f"**{plain(dataset.name)}** · {dataset.rows:,} rows · time column: "
+                    f"{plain(dataset.time_column) if dataset.time_column else 'none found (row order is used)'}")
+        column_controls(st, dataset.numeric_columns, _missing_in_use(missing))
+        if total_missing:
+            st.caption("Missing values per column: " + ", ".join(f"{plain(c)}: {n}" for c, n in missing.items() if n))
+    with right:
+        chosen = [st.session_state.get("cfg.target"), *st.session_state.get("cfg.features", [])]
+        chosen = [c for c in chosen if c in dataset.frame.columns]
+        frame = dataset.frame
+        if len(frame) > MAX_PREVIEW_POINTS:
+            frame = frame.iloc[:: len(frame) // MAX_PREVIEW_POINTS + 1]
+        st.plotly_chart(charts.series_chart(frame, chosen, dataset.time_column), width="stretch")
+    with st.expander("Table preview (first 200 rows)"):
+        st.dataframe(dataset.frame.head(200), width="stretch")
+
+
+def _missing_in_use(missing: dict[str, int]) -> int:
+    chosen = [st.session_state.get("cfg.target"), *st.session_state.get("cfg.features", [])]
+    return sum(missing.get(c, 0) for c in chosen)
+
+
+def checks_section(dataset: Dataset) -> Prepared | None:
+    st.subheader("2 · Checks before training")
+    config, problem = read_config()
+    if config is None:
+        st.error(f"The settings cannot be used: {problem}")
+        return None
+    try:
+        prepared = prepare(dataset, config)
+    except ProblemError as error:
+        render_finding(error.finding, key="prepare")
+        return None
+    patch = st.session_state.pop(LAST_FIX, None)
+    if patch:
+        st.toast("Fix applied: " + ", ".join(f"{k} → {v}" for k, v in patch.items()))
+    shown = [f for f in prepared.findings if f.severity != "info"]
+    if not shown:
+        counts = prepared.window_counts
+        st.success(f"No problems found. Windows: {counts.get('train', 0)} train · {counts.get('val', 0)} "
+                   f"validation · {counts.get('test', 0)} test, each {config.timesteps} steps × "
+                   f"{1 + len(config.features)} feature(s).")
+    render_findings(shown, key="pre")
+    notes = [f for f in prepared.findings if f.severity == "info"]
+    if notes:
+        with st.expander(f"Notes on reading the data ({len(notes)})"):
+            render_findings(notes, key="notes")
+    return prepared
+
+
+def training_section(prepared: Prepared | None) -> None:
+    st.subheader("3 · Train")
+    finish_interrupted_run()
+    ready = prepared is not None and not has_errors(prepared.findings)
+    start = st.button("Train", type="primary", disabled=not ready, key="train",
+                      help=None if ready else "Resolve the errors above first.")
+    if start and ready:
+        train_live(prepared)
+
+
+def main() -> None:
+    st.title("LSTM Playground")
+    st.caption("Train an LSTM on a time series and watch it learn. Mistakes in data, shapes, architecture and "
+               "training settings are caught and explained here, with a fix one click away.")
+    dataset = data_section()
+    settings_sidebar()
+    prepared = None
+    if dataset is not None:
+        columns_and_preview(dataset)
+        prepared = checks_section(dataset)
+    training_section(prepared)
+    if RUN in st.session_state:
+        render_results()
+
+
+main()

@@ -1,0 +1,102 @@
+"""The settings sidebar: one widget per RunConfig field, read back into one RunConfig."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core.config import (
+    ACTIVATIONS,
+    LIMITS,
+    LOSSES,
+    MISSING,
+    OPTIMIZERS,
+    OUTPUT_ACTIVATIONS,
+    SCALINGS,
+    ConfigError,
+    RunConfig,
+)
+
+from .state import AUTO, from_widget, to_widget, widget_key
+
+DEFAULTS = RunConfig()
+MISSING_LABELS = {"none": "leave as is (training is blocked while any remain)", "interpolate": "interpolate",
+                  "ffill": "forward-fill", "drop": "drop the rows"}
+
+
+def _ensure(field: str, value) -> str:
+    key = widget_key(field)
+    if key not in st.session_state:
+        st.session_state[key] = to_widget(field, value)
+    return key
+
+
+def _number(container, label: str, field: str, step, fmt: str | None = None, help: str | None = None):
+    low, high = LIMITS[field]
+    kind = float if isinstance(step, float) else int
+    return container.number_input(label, min_value=kind(low), max_value=kind(high), step=step, format=fmt,
+                                  key=_ensure(field, getattr(DEFAULTS, field)), help=help)
+
+
+def _choice(container, label: str, field: str, options, help: str | None = None, labels=None):
+    return container.selectbox(label, options, key=_ensure(field, getattr(DEFAULTS, field)), help=help,
+                               format_func=(lambda v: labels.get(v, v)) if labels else str)
+
+
+def column_controls(container, numeric_columns: list[str], missing_total: int) -> None:
+    container.selectbox("Target column (what to predict)", numeric_columns, key=_ensure("target", numeric_columns[-1]))
+    target = st.session_state[widget_key("target")]
+    options = [c for c in numeric_columns if c != target]
+    key = _ensure("features", ())
+    st.session_state[key] = [c for c in st.session_state[key] if c in options]
+    container.multiselect("Extra feature columns", options, key=key,
+                          help="Other columns fed to the LSTM alongside the target's own past values.")
+    _choice(container, f"Missing values ({missing_total} in these columns)", "missing", list(MISSING),
+            labels=MISSING_LABELS, help="Nothing is filled in silently: choose how empty cells are handled.")
+
+
+def settings_sidebar() -> None:
+    side = st.sidebar
+    side.header("Settings")
+    with side.expander("Windows and split", expanded=True):
+        _number(st, "Timesteps (window length)", "timesteps", 1, help="Rows of history in each input window.")
+        _number(st, "Horizon (steps ahead)", "horizon", 1, help="Predict the value this many rows after the window.")
+        st.checkbox("Predict every step 1…horizon", key=_ensure("multi_step", DEFAULTS.multi_step))
+        _number(st, "Stride", "stride", 1, help="Rows between the starts of consecutive windows.")
+        _number(st, "Validation fraction", "val_fraction", 0.05, "%.2f")
+        _number(st, "Test fraction", "test_fraction", 0.05, "%.2f")
+        _choice(st, "Scaling (fit on train rows only)", "scaling", list(SCALINGS))
+        _number(st, "Season length (0 = detect)", "season", 1,
+                help="Used by the seasonal-naive baseline.")
+    with side.expander("Model", expanded=True):
+        _number(st, "LSTM layers", "layers", 1)
+        _number(st, "Units per layer", "units", 1)
+        _choice(st, "Activation", "activation", list(ACTIVATIONS))
+        _choice(st, "Recurrent activation", "recurrent_activation", list(ACTIVATIONS))
+        _number(st, "Dropout", "dropout", 0.05, "%.2f")
+        _number(st, "Recurrent dropout", "recurrent_dropout", 0.05, "%.2f")
+        st.checkbox("Bidirectional", key=_ensure("bidirectional", DEFAULTS.bidirectional))
+        st.caption("Head: leave on auto for what the task needs, or override it to see what goes wrong.")
+        _number(st, "Output units (0 = auto)", "output_units", 1)
+        _choice(st, "Output activation", "output_activation", [AUTO, *OUTPUT_ACTIVATIONS])
+        _choice(st, "Loss", "loss", [AUTO, *LOSSES])
+    with side.expander("Training", expanded=True):
+        _choice(st, "Optimiser", "optimizer", list(OPTIMIZERS))
+        _number(st, "Learning rate", "learning_rate", 0.0001, "%.6g")
+        _number(st, "Batch size", "batch_size", 1)
+        _number(st, "Epochs", "epochs", 1)
+        st.checkbox("Early stopping on validation loss", key=_ensure("early_stopping", DEFAULTS.early_stopping))
+        _number(st, "Patience (epochs)", "patience", 1)
+        _number(st, "Seed", "seed", 1)
+
+
+def read_config() -> tuple[RunConfig | None, str | None]:
+    """The RunConfig the widgets describe, or the reason they do not describe a valid one."""
+    values = {}
+    for field in RunConfig.__dataclass_fields__:
+        key = widget_key(field)
+        if key in st.session_state:
+            values[field] = from_widget(field, st.session_state[key])
+    try:
+        return RunConfig(**values), None
+    except ConfigError as problem:
+        return None, str(problem)

@@ -1,0 +1,50 @@
+"""The few session keys the pages share, and the one way a fix reaches the widgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+DATA_ID = "data_id"          # which data the settings belong to (sample name or upload digest)
+RUN = "run"                  # RunState of the latest run: config, growing history, model
+RUN_PREPARED = "run_prepared"  # the Prepared data that run trained on
+REPORT = "report"            # ForecastReport of the latest run
+LAST_FIX = "last_fix"        # the patch just applied, to say so on the page
+AUTO = "auto"
+
+
+def widget_key(field: str) -> str:
+    return f"cfg.{field}"
+
+
+def to_widget(field: str, value: Any) -> Any:
+    if field in ("output_activation", "loss"):
+        return value or AUTO
+    if field == "output_units":
+        return value or 0
+    if field == "features":
+        return list(value)
+    return value
+
+
+def from_widget(field: str, value: Any) -> Any:
+    if field in ("output_activation", "loss"):
+        return None if value == AUTO else value
+    if field == "output_units":
+        return int(value) or None
+    if field == "features":
+        return tuple(value)
+    return value
+
+
+def apply_fix(patch: dict[str, Any]) -> None:
+    """An "Apply fix" click: write the patch into the settings widgets; the rerun re-checks everything."""
+    for field, value in patch.items():
+        st.session_state[widget_key(field)] = to_widget(field, value)
+    st.session_state[LAST_FIX] = patch
+
+
+def set_widgets(values: dict[str, Any]) -> None:
+    for field, value in values.items():
+        st.session_state[widget_key(field)] = to_widget(field, value)

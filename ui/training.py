@@ -1,0 +1,95 @@
+"""Live training on the page: a listener that redraws the loss chart and progress bar as events arrive."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from lstm_core.errors import translate
+from lstm_core.pipeline import Prepared, evaluate
+
+from . import charts
+from .state import REPORT, RUN, RUN_PREPARED
+
+# Redraw the chart at most this often: drawing costs page time, never training time.
+REDRAW_SECONDS = 0.3
+
+
+class LiveView:
+    """Listener: draws progress and the growing loss curve into placeholders made before fit starts."""
+
+    def __init__(self, progress, chart, epochs: int):
+        self.progress, self.chart, self.epochs = progress, chart, epochs
+        self.steps = 1
+        self.started = time.monotonic()
+        self.last_draw = 0.0
+        self.history: dict[str, list[float]] = {"loss": [], "val_loss": []}
+
+    def __call__(self, kind: str, payload: dict) -> None:
+        if kind == "start":
+            self.steps = max(1, payload["steps"])
+            self.started = time.monotonic()
+        elif kind == "tick":
+            done = (payload["epoch"] - 1 + min(payload["step"] / self.steps, 1.0)) / self.epochs
+            self._progress(done, f"Epoch {payload['epoch']}/{self.epochs}")
+        elif kind == "epoch_end":
+            self._epoch_end(payload)
+
+    def _epoch_end(self, payload: dict) -> None:
+        self.history["loss"].append(payload["loss"])
+        if payload["val_loss"] is not None:
+            self.history["val_loss"].append(payload["val_loss"])
+        epoch = payload["epoch"]
+        self._progress(epoch / self.epochs, f"Epoch {epoch}/{self.epochs} · loss {payload['loss']:.4g}")
+        now = time.monotonic()
+        if now - self.last_draw >= REDRAW_SECONDS or epoch == self.epochs:
+            self.last_draw = now
+            self.chart.plotly_chart(charts.loss_chart(self.history, self.epochs), width="stretch")
+
+    def _progress(self, done: float, text: str) -> None:
+        elapsed = time.monotonic() - self.started
+        eta = f" · about {elapsed / done * (1 - done):.0f} s left" if done > 0.02 else ""
+        self.progress.progress(min(max(done, 0.0), 1.0), text=f"{text} · {elapsed:.0f} s{eta}")
+
+
+def train_live(prepared: Prepared) -> None:
+    from lstm_core.train import Runner
+
+    runner = Runner(prepared.config, prepared.windows)
+    # Kept in the session before fit: if a click interrupts the run, its model and curve survive.
+    st.session_state[RUN] = runner.state
+    st.session_state[RUN_PREPARED] = prepared
+    st.session_state.pop(REPORT, None)
+    st.button("Stop training", key="stop_training", help="Ends the run now; the model and the curve so far are kept.")
+    progress = st.progress(0.0, text="Building and compiling the model (the first epoch includes compilation)…")
+    chart = st.empty()
+    runner.listeners.append(LiveView(progress, chart, prepared.config.epochs))
+    try:
+        runner.run()
+    except Exception as exc:  # the page's boundary: TensorFlow's errors become a finding
+        runner.state.status = "error"
+        runner.state.reason = "training failed"
+        runner.state.findings.append(translate(exc))
+    progress.empty()
+    chart.empty()
+    finish_run()
+
+
+def finish_interrupted_run() -> None:
+    """A run still marked running at the start of a script run was cut short by a click: keep what it learnt."""
+    state = st.session_state.get(RUN)
+    if state is not None and state.status == "running":
+        state.status = "stopped_early"
+        state.reason = f"stopped by you after {state.epochs_done} epoch(s)"
+        finish_run()
+
+
+def finish_run() -> None:
+    state, prepared = st.session_state[RUN], st.session_state[RUN_PREPARED]
+    if state.model is None or state.status in ("diverged", "error"):
+        return
+    try:
+        st.session_state[REPORT] = evaluate(prepared, state.model)
+    except Exception as exc:  # a model that cannot predict is reported, not raised
+        state.findings.append(translate(exc, area="evaluation"))
