@@ -19,7 +19,7 @@ from lstm_core.config import (
 from .state import AUTO, from_widget, to_widget, widget_key
 
 DEFAULTS = RunConfig()
-MISSING_LABELS = {"none": "leave as is (training is blocked while any remain)", "interpolate": "interpolate",
+MISSING_LABELS = {"none": "leave as is (blocks training if any)", "interpolate": "interpolate",
                   "ffill": "forward-fill", "drop": "drop the rows"}
 
 

@@ -61,7 +61,9 @@ def train_live(prepared: Prepared) -> None:
     st.session_state[RUN] = runner.state
     st.session_state[RUN_PREPARED] = prepared
     st.session_state.pop(REPORT, None)
-    st.button("Stop training", key="stop_training", help="Ends the run now; the model and the curve so far are kept.")
+    stop_slot = st.empty()
+    stop_slot.button("Stop training", key="stop_training",
+                     help="Ends the run now; the model and the curve so far are kept.")
     progress = st.progress(0.0, text="Building and compiling the model (the first epoch includes compilation)…")
     chart = st.empty()
     runner.listeners.append(LiveView(progress, chart, prepared.config.epochs))
@@ -71,8 +73,8 @@ def train_live(prepared: Prepared) -> None:
         runner.state.status = "error"
         runner.state.reason = "training failed"
         runner.state.findings.append(translate(exc))
-    progress.empty()
-    chart.empty()
+    for slot in (stop_slot, progress, chart):
+        slot.empty()
     finish_run()
 
 

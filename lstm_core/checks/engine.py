@@ -32,6 +32,20 @@ class CheckContext:
     def target(self) -> np.ndarray | None:
         return None if self.values is None else self.values[:, self.target_index]
 
+    @property
+    def train_values(self) -> np.ndarray | None:
+        """The rows the scaler is fit on and the model learns from: the first, chronological part."""
+        if self.values is None:
+            return None
+        return self.values[: self.part_rows.get("train", len(self.values))]
+
+    @property
+    def feature_count(self) -> int:
+        """Input columns per time step: the target's own history plus every feature."""
+        if self.values is not None and self.values.ndim == 2:
+            return self.values.shape[1]
+        return len(self.columns) or 1 + len(self.config.features)
+
 
 def register(code: str) -> Callable[[CheckFunction], CheckFunction]:
     def decorate(function: CheckFunction) -> CheckFunction:
