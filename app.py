@@ -7,6 +7,10 @@ import hashlib
 import streamlit as st
 
 st.set_page_config(page_title="LSTM Playground", page_icon="📈", layout="wide")
+# Drawn before the heavier imports below, so the page paints at once; TensorFlow loads only when training starts.
+st.title("LSTM Playground")
+st.caption("Train an LSTM on a time series and watch it learn. Mistakes in data, shapes, architecture and "
+           "training settings are caught and explained here, with a fix one click away.")
 
 from lstm_core.data import Dataset, load_csv  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
@@ -137,9 +141,6 @@ def training_section(prepared: Prepared | None) -> None:
 
 
 def main() -> None:
-    st.title("LSTM Playground")
-    st.caption("Train an LSTM on a time series and watch it learn. Mistakes in data, shapes, architecture and "
-               "training settings are caught and explained here, with a fix one click away.")
     dataset = data_section()
     settings_sidebar()
     prepared = None

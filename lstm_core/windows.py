@@ -88,7 +88,11 @@ class Scaler:
         return cls(method, offset.astype("float64"), scale.astype("float64"), len(train))
 
     def transform(self, values: np.ndarray) -> np.ndarray:
-        return ((values - self.offset) / self.scale).astype("float32")
+        # In place on one float32 copy: scaling a big series costs one array, not three.
+        scaled = np.array(values, dtype="float32")
+        scaled -= self.offset.astype("float32")
+        scaled /= self.scale.astype("float32")
+        return scaled
 
     def inverse_column(self, values: np.ndarray, column: int) -> np.ndarray:
         return np.asarray(values, dtype="float64") * self.scale[column] + self.offset[column]
