@@ -56,9 +56,10 @@ def prepare(dataset: Dataset, config: RunConfig) -> Prepared:
     values = frame[columns].to_numpy(dtype="float64")
     split = split_rows(len(values), config.val_fraction, config.test_fraction)
     part_rows = {part: stop - start for part, (start, stop) in split.parts().items()}
+    time_index = frame[dataset.time_column].to_numpy() if dataset.time_column else None
     context = CheckContext(config=config, values=values, columns=columns, target_index=0, rows=len(values),
                            part_rows=part_rows, window_counts=count_windows(part_rows, config),
-                           missing_before=dataset.missing_counts(columns))
+                           missing_before=dataset.missing_counts(columns), time_index=time_index)
     findings = list(dataset.notes) + run_checks(context)
     train_target = values[split.train[0]:split.train[1], 0]
     season = config.season or detect_season(train_target)
