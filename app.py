@@ -13,6 +13,7 @@ st.caption("Train an LSTM on a time series and watch it learn. Mistakes in data,
            "training settings are caught and explained here, with a fix one click away.")
 
 from lstm_core.data import Dataset, load_csv  # noqa: E402
+from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
 from lstm_core.pipeline import Prepared, default_config, prepare  # noqa: E402
 from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv  # noqa: E402
@@ -72,6 +73,9 @@ def data_section() -> Dataset | None:
     except ProblemError as problem:
         render_finding(problem.finding, key="upload")
         return None
+    except Exception as exc:  # a file no rule foresaw still gets a message, never a traceback
+        render_finding(translate(exc, area=f"reading {name}"), key="upload")
+        return None
     reset_settings_for(data_id, dataset)
     return dataset
 
@@ -112,6 +116,9 @@ def checks_section(dataset: Dataset) -> Prepared | None:
         prepared = prepare(dataset, config)
     except ProblemError as error:
         render_finding(error.finding, key="prepare")
+        return None
+    except Exception as exc:  # the page's boundary: an unexpected failure is a finding, never a traceback
+        render_finding(translate(exc, area="checking the data"), key="prepare")
         return None
     patch = st.session_state.pop(LAST_FIX, None)
     if patch:

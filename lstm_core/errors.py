@@ -33,7 +33,7 @@ KNOWN_ERRORS = [
                "x and y must hold one target per window."),
     KnownError("TF004", re.compile(r"OOM|out of memory|Unable to allocate|MemoryError", re.IGNORECASE),
                "Out of memory", "The model or batch is too large for this machine's memory. Lower the batch "
-               "size, the units or the timesteps.", {"batch_size": 32}),
+               "size, the units or the timesteps."),
     KnownError("TF005", re.compile(r"Cannot convert .* to EagerTensor|could not convert string to float|"
                                    r"Failed to convert a NumPy array to a Tensor", re.IGNORECASE | re.DOTALL),
                "Non-numeric values reached the model",
