@@ -21,10 +21,11 @@ from ui import charts  # noqa: E402
 from ui.controls import column_controls, read_config, settings_sidebar  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.results import render_results  # noqa: E402
-from ui.state import DATA_ID, LAST_FIX, RUN, set_widgets  # noqa: E402
+from ui.state import DATA_ID, LAST_FIX, RUN, keep_settings, set_widgets  # noqa: E402
 from ui.training import finish_interrupted_run, train_live  # noqa: E402
 
 MAX_PREVIEW_POINTS = 20_000
+keep_settings()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -48,3 +48,10 @@ def apply_fix(patch: dict[str, Any]) -> None:
 def set_widgets(values: dict[str, Any]) -> None:
     for field, value in values.items():
         st.session_state[widget_key(field)] = to_widget(field, value)
+
+
+def keep_settings() -> None:
+    """Re-assert the settings so switching pages does not clear them (Streamlit drops unrendered widgets' state)."""
+    for key in list(st.session_state):
+        if key.startswith("cfg.") or key in ("source", "sample"):
+            st.session_state[key] = st.session_state[key]
