@@ -32,6 +32,8 @@ def _ensure(field: str, value) -> str:
 
 def _number(container, label: str, field: str, step, fmt: str | None = None, help: str | None = None):
     low, high = LIMITS[field]
+    if field == "output_units":
+        low = 0  # the widget's 0 means "auto"
     kind = float if isinstance(step, float) else int
     return container.number_input(label, min_value=kind(low), max_value=kind(high), step=step, format=fmt,
                                   key=_ensure(field, getattr(DEFAULTS, field)), help=help)

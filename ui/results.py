@@ -89,5 +89,5 @@ def _future_axis(prepared: Prepared, rows: int, steps: int):
         times = pd.to_datetime(prepared.dataset.frame[column])
         step = times.diff().median()
         if pd.notna(step) and step.total_seconds() > 0:
-            return (times.iloc[-1] + step * np.arange(1, steps + 1)).to_numpy()
+            return (times.iloc[-1] + pd.to_timedelta(np.arange(1, steps + 1) * step)).to_numpy()
     return np.arange(rows, rows + steps)
