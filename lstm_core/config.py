@@ -154,7 +154,7 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
         kind = _FIELD_TYPES.get(name, "")
         try:
             out[name] = _coerce_one(kind, value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ConfigError(f"{name}: cannot read {value!r} as {kind}") from None
     return out
 
@@ -169,6 +169,8 @@ def _coerce_one(kind: str, value: Any) -> Any:
                 raise ValueError(value)
             return lowered in ("true", "1", "yes")
         return bool(value)
+    if isinstance(value, bool) and kind.startswith(("int", "float")):
+        raise TypeError(value)  # JSON true is not the number 1
     if kind.startswith("int"):
         if isinstance(value, str) and value.strip().lower() in ("", "auto", "none"):
             return None if "None" in kind else 0

@@ -18,6 +18,8 @@ FALLBACK_ENCODING = "cp1252"
 TIME_NAME_HINTS = ("date", "time", "timestamp", "datetime", "day", "month", "year", "period", "ds", "week")
 # A text column counts as numeric when at least this share of its filled cells are numbers.
 NUMERIC_SHARE = 0.9
+# Cells that stand for "no value". pandas would silently turn them into NaN; we read them as missing and say so.
+MISSING_MARKERS = frozenset({"n/a", "na", "nan", "null", "none", "-", "?", "#n/a", "missing"})
 _DECIMAL_COMMA = re.compile(r"(?<![\d.,])-?\d+,\d+(?![\d.,])")
 
 
@@ -113,7 +115,8 @@ def sniff_delimiter(text: str) -> str:
 def _parse(text: str, name: str, delimiter: str, decimal: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, decimal=decimal, skipinitialspace=True,
-                            on_bad_lines="error", engine="python" if len(delimiter) > 1 else "c")
+                            keep_default_na=False, na_values=[""], on_bad_lines="error",
+                            engine="python" if len(delimiter) > 1 else "c")
     except pd.errors.EmptyDataError:
         raise ProblemError(_problem("DATA001", f"{name} has no rows",
                                     "The file holds no header and no data.",
@@ -152,8 +155,9 @@ def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter:
             if converted is not None:
                 frame[column] = converted
                 if bad:
+                    examples = list(dict.fromkeys(bad))[:3]
                     notes.append(_note("DATA103", f"Column '{column}': {len(bad)} text cell(s) read as missing",
-                                       f"Cells such as {', '.join(repr(b) for b in bad[:3])} are not numbers; "
+                                       f"Cells such as {', '.join(repr(b) for b in examples)} are not numbers; "
                                        "they are treated as missing values.",
                                        {"column": column, "cells": len(bad)}))
     time_column = _find_time_column(frame)
@@ -194,19 +198,18 @@ def _as_numbers(column: pd.Series, decimal: str) -> tuple[pd.Series | None, list
         return None, []
     cleaned = filled.str.replace(",", ".", regex=False) if decimal == "," else filled
     numbers = pd.to_numeric(cleaned, errors="coerce")
-    share = numbers.notna().mean()
-    if share < NUMERIC_SHARE:
+    marked = filled.str.lower().isin(MISSING_MARKERS)
+    if marked.all() or numbers[~marked].notna().mean() < NUMERIC_SHARE:
         return None, []
-    bad = filled[numbers.isna()].unique().tolist()
     full = pd.Series(np.nan, index=column.index, dtype="float64")
     full[numbers.index] = numbers.astype("float64")
-    return full, [str(b) for b in bad]
+    return full, [str(b) for b in filled[numbers.isna()]]
 
 
 def _find_time_column(frame: pd.DataFrame) -> str | None:
     for column in frame.columns:
         series = frame[column]
-        hinted = any(h in column.lower() for h in TIME_NAME_HINTS)
+        hinted = _has_time_name(column)
         if pd.api.types.is_datetime64_any_dtype(series):
             return column
         if pd.api.types.is_string_dtype(series) or series.dtype == object:
@@ -219,6 +222,12 @@ def _find_time_column(frame: pd.DataFrame) -> str | None:
             if _is_yyyymmdd(values) or (_is_year(values) and (hinted or values.is_monotonic_increasing)):
                 return column
     return None
+
+
+def _has_time_name(column: str) -> bool:
+    # Whole words only ("order_date", "OrderDate", "ds"), so "downloads" or "holiday" are not time names.
+    words = re.split(r"[^a-z]+", re.sub(r"(?<=[a-z])(?=[A-Z])", "_", column).lower())
+    return any(word.removesuffix("s") in TIME_NAME_HINTS or word in TIME_NAME_HINTS for word in words)
 
 
 def _is_whole(series: pd.Series) -> bool:
@@ -240,7 +249,8 @@ def _is_year(values: pd.Series) -> bool:
 
 
 def _parses_as_dates(series: pd.Series) -> bool:
-    sample = series.dropna().astype(str).head(200)
+    sample = series.dropna().head(1000).astype(str).str.strip()
+    sample = sample[~sample.str.lower().isin(MISSING_MARKERS)].head(200)
     if sample.empty or not sample.str.contains(r"\d").all():
         return False
     if sample.str.fullmatch(r"-?\d+([.,]\d+)?").any():

@@ -1,0 +1,79 @@
+"""Shared fixtures: the repository's paths, the real CSV files in tests/data, and one tiny real training."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Before anything imports TensorFlow: keep its C++ start-up chatter out of the test output.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+REPO = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO / "tests" / "data"
+# Small enough to train in a few seconds on two cores, large enough to be a real LSTM.
+TINY = {"units": 8, "epochs": 2, "batch_size": 32, "missing": "interpolate"}
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def data_file():
+    """data_file("hourly.csv") → the path of a committed test file (written by tests/data/make_files.py)."""
+
+    def path(name: str) -> Path:
+        found = DATA_DIR / name
+        assert found.is_file(), f"{found} is missing: run tests/data/make_files.py and commit what it writes"
+        return found
+
+    return path
+
+
+@pytest.fixture(scope="session")
+def noisy_prepared():
+    """The noisy_seasonal sample, checked and windowed with a tiny config (season 24, 24 timesteps)."""
+    from lstm_core.config import RunConfig
+    from lstm_core.data import load_csv
+    from lstm_core.pipeline import prepare
+    from lstm_core.samples import sample_csv
+
+    dataset = load_csv(sample_csv("noisy_seasonal"), "noisy_seasonal.csv")
+    prepared = prepare(dataset, RunConfig(target="value", season=24, **TINY))
+    assert prepared.ready, [f.to_dict() for f in prepared.findings]
+    return prepared
+
+
+@dataclass
+class Recorder:
+    """A listener that keeps every event the runner emits, in order."""
+
+    events: list[tuple[str, dict]] = field(default_factory=list)
+
+    def __call__(self, kind: str, payload: dict) -> None:
+        self.events.append((kind, dict(payload)))
+
+    def kinds(self, skip: tuple[str, ...] = ("tick",)) -> list[str]:
+        return [kind for kind, _ in self.events if kind not in skip]
+
+    def payloads(self, kind: str) -> list[dict]:
+        return [payload for k, payload in self.events if k == kind]
+
+
+@pytest.fixture(scope="session")
+def tiny_run(noisy_prepared):
+    """One real 2-epoch training of an 8-unit LSTM, shared by the tests that only read its results."""
+    from lstm_core.pipeline import train
+
+    recorder = Recorder()
+    state = train(noisy_prepared, [recorder])
+    return state, recorder
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
