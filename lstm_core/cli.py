@@ -58,7 +58,8 @@ def _add_config_options(command: argparse.ArgumentParser) -> None:
     add("--task", choices=TASKS)
     add("--target", help="the column to predict (default: the last numeric column)")
     add("--features", help="extra input columns, comma-separated")
-    add("--missing", choices=MISSING, help="what to do with missing values: none (default) stops with a finding when any are left")
+    add("--missing", choices=MISSING,
+        help="what to do with missing values: none (default) stops with a finding when any are left")
     add("--timesteps", type=int)
     add("--horizon", type=int)
     add("--multi-step", action=argparse.BooleanOptionalAction, default=None,

@@ -47,10 +47,15 @@ class Runner:
         self.state = RunState(config=config, jit_compile=jit_compile)
         self._stop_reason = ""
 
-    def request_stop(self, reason: str = "user") -> None:
+    def request_stop(self, reason: str = "stopped by the user") -> None:
+        """Stop after the current batch; safe to call from any listener, even before fit starts."""
         self._stop_reason = reason
         if self.state.model is not None:
             self.state.model.stop_training = True
+
+    @property
+    def stop_requested(self) -> bool:
+        return bool(self._stop_reason)
 
     def emit(self, kind: str, payload: dict) -> None:
         for listener in self.listeners:
@@ -92,8 +97,8 @@ class Runner:
         state = self.state
         if state.status == "running":
             stopped_by_patience = any(getattr(c, "stopped_epoch", 0) for c in callbacks[1:])
-            if self._stop_reason == "user":
-                state.status, state.reason = "stopped_early", "stopped by the user"
+            if self._stop_reason:
+                state.status, state.reason = "stopped_early", self._stop_reason
             elif stopped_by_patience:
                 state.status = "stopped_early"
                 state.reason = f"validation loss stopped improving for {self.config.patience} epochs"
@@ -124,8 +129,13 @@ def _emitter(runner: Runner):
 
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch_started = time.monotonic()
+            # fit() clears stop_training when it starts, so a stop asked for before then is applied here.
+            if runner.stop_requested:
+                self.model.stop_training = True
 
         def on_train_batch_end(self, batch, logs=None):
+            if runner.stop_requested:
+                self.model.stop_training = True
             now = time.monotonic()
             if now - self._last_tick >= TICK_SECONDS:
                 self._last_tick = now

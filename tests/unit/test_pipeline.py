@@ -144,9 +144,6 @@ def test_request_stop_from_a_listener_stops_after_that_epoch(noisy_prepared, rec
     assert recorder.payloads("stopped")[0]["epochs"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="Keras fit() resets model.stop_training, so a stop requested before the "
-                                       "first epoch is lost; the run trains every epoch and is then labelled "
-                                       "stopped_early (lstm_core/train.py)")
 def test_request_stop_before_the_first_epoch_is_honoured(noisy_prepared):
     config = noisy_prepared.config.replace(epochs=3)
     runner = Runner(config, noisy_prepared.windows, jit_compile=False)
@@ -154,3 +151,13 @@ def test_request_stop_before_the_first_epoch_is_honoured(noisy_prepared):
     state = runner.run()
     assert state.status == "stopped_early"
     assert state.epochs_done <= 1
+    assert state.reason == "stopped by the user"
+
+
+def test_a_stop_with_a_reason_keeps_that_reason(noisy_prepared):
+    config = noisy_prepared.config.replace(epochs=4)
+    runner = Runner(config, noisy_prepared.windows, jit_compile=False)
+    runner.listeners.append(lambda kind, payload: runner.request_stop("wall-time limit reached")
+                            if kind == "epoch_end" and payload["epoch"] == 2 else None)
+    state = runner.run()
+    assert (state.status, state.reason, state.epochs_done) == ("stopped_early", "wall-time limit reached", 2)
