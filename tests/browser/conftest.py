@@ -1,0 +1,199 @@
+"""A real `streamlit run app.py` for the session, a real Chromium, and a small driver for the Playground page."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 2200}
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Training shares two noisy cores with other jobs; the first run in the server also imports TensorFlow and compiles.
+TRAIN_TIMEOUT_MS = 180_000
+RERUN_TIMEOUT_MS = 30_000
+
+# Counts every script run the page starts, so a test can wait for the rerun its own click caused, however short.
+COUNT_RUNS = """
+window.__scriptRuns = 0;
+new MutationObserver(records => {
+  for (const record of records) {
+    if (record.target.getAttribute('data-test-script-state') === 'running') window.__scriptRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+
+# Points drawn in the "Loss per epoch" charts now on the page (train-loss trace), largest first; [] if none.
+LOSS_POINTS = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter(plot => String(plot.layout?.title?.text ?? '').includes('Loss per epoch'))
+  .map(plot => (plot._fullData ?? plot.data ?? []).find(trace => trace.name === 'train loss'))
+  .filter(trace => trace)
+  .map(trace => trace._length ?? trace.x.length)
+  .sort((a, b) => b - a)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+            return answer.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not come up on {url}:\n{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.is_file():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install it with `apt-get install chromium` (no browser "
+                    "is downloaded by these tests).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def app(browser, app_url):
+    """A fresh browser context (so a fresh Streamlit session with default settings) on the Playground page."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(RERUN_TIMEOUT_MS)
+    page = context.new_page()
+    page.add_init_script(COUNT_RUNS)
+    page.goto(app_url)
+    playground = Playground(page)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    playground.wait_for_charts(1)
+    yield playground
+    context.close()
+
+
+class Playground:
+    """Drives the page the way a user does, by labels, buttons and text; data-testid only to find what they draw."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def rerun_after(self, action) -> None:
+        """Do `action` (a click, a fill) and wait until the script run it triggers has finished."""
+        before = self.page.evaluate("window.__scriptRuns")
+        action()
+        self.page.wait_for_function(
+            f"""() => window.__scriptRuns > {before} &&
+                 document.querySelector("{IDLE}") !== null""", timeout=RERUN_TIMEOUT_MS)
+
+    def set_number(self, label: str, value: int) -> None:
+        field = self.page.get_by_label(label, exact=True)
+        self.rerun_after(lambda: (field.fill(str(value)), field.press("Enter")))
+        assert field.input_value() == str(value)
+
+    def set_checkbox(self, label: str, checked: bool) -> None:
+        box = self.page.get_by_label(label, exact=True)
+        if box.is_checked() != checked:
+            # Streamlit hides the real <input> under its own drawing of a checkbox.
+            self.rerun_after(lambda: box.set_checked(checked, force=True))
+        assert box.is_checked() == checked
+
+    def choose_source(self, label: str) -> None:
+        self.rerun_after(lambda: self.page.get_by_text(label, exact=True).click())
+
+    def upload(self, path: Path) -> None:
+        """Upload a file and wait until a finished script run names it outside the uploader.
+
+        Replacing a file can take two runs (the old file removed, then the new one read), so waiting for one
+        rerun is not enough: wait for what the user waits for, the file's name in the page.
+        """
+        self.page.locator("input[type=file]").set_input_files(path)
+        self.page.wait_for_function(
+            """([idle, name]) => document.querySelector(idle) !== null &&
+                 Array.from(document.querySelectorAll("[data-testid='stMarkdownContainer']"))
+                   .some(text => !text.closest("[data-testid='stFileUploader']") && text.textContent.includes(name))""",
+            arg=[IDLE, path.name], timeout=RERUN_TIMEOUT_MS)
+
+    def selected(self, label: str) -> str:
+        return self.page.get_by_role("combobox", name=label, exact=True).input_value()
+
+    def click_train(self) -> None:
+        train = self.page.get_by_role("button", name="Train", exact=True)
+        assert train.is_enabled(), "the Train button is disabled"
+        train.click()
+
+    def stop_button(self):
+        return self.page.get_by_role("button", name="Stop training")
+
+    def loss_points(self) -> int:
+        """Points on the train-loss curve of the loss chart on screen (the largest, while a rerun swaps charts)."""
+        counts = self.page.evaluate(LOSS_POINTS)
+        return counts[0] if counts else 0
+
+    def wait_for_loss_points(self, at_least: int, timeout: int = TRAIN_TIMEOUT_MS) -> int:
+        self.page.wait_for_function(f"({LOSS_POINTS})()[0] >= {at_least}", timeout=timeout)
+        return self.loss_points()
+
+    def wait_for_status(self, text: str, timeout: int = TRAIN_TIMEOUT_MS) -> str:
+        """Wait for the run's status line (e.g. "Training completed") and the end of the script run drawing it."""
+        status = self.page.locator("[data-testid='stMarkdown']").filter(has_text=text).filter(has_text="epoch(s) in")
+        status.wait_for(timeout=timeout)
+        self.page.wait_for_selector(IDLE, timeout=TRAIN_TIMEOUT_MS)
+        return status.inner_text()
+
+    def wait_for_charts(self, count: int) -> list[str]:
+        """Wait until `count` plotly charts are drawn; return their titles."""
+        self.page.wait_for_function(
+            f"Array.from(document.querySelectorAll('.js-plotly-plot')).filter(p => p.layout).length >= {count}")
+        return self.chart_titles()
+
+    def chart_titles(self) -> list[str]:
+        return self.page.evaluate(
+            "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+            ".map(p => String(p.layout?.title?.text ?? '').replace(/<[^>]+>/g, ''))")
+
+    def alerts(self) -> list[str]:
+        return self.page.locator("[data-testid='stAlert']").all_inner_texts()
+
+    def assert_no_exception(self) -> None:
+        exceptions = self.page.locator("[data-testid='stException']")
+        assert exceptions.count() == 0, "Streamlit shows an exception:\n" + "\n".join(exceptions.all_inner_texts())
