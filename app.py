@@ -20,6 +20,7 @@ from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.controls import column_controls, read_config, settings_sidebar  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
+from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
 from ui.state import DATA_ID, LAST_FIX, RUN, keep_settings, set_widgets  # noqa: E402
 from ui.training import finish_interrupted_run, train_live  # noqa: E402
@@ -149,6 +150,7 @@ def training_section(prepared: Prepared | None) -> None:
 
 
 def main() -> None:
+    page_links()
     dataset = data_section()
     settings_sidebar()
     prepared = None

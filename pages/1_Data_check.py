@@ -18,6 +18,7 @@ from lstm_core.profile import profile  # noqa: E402
 from lstm_core.samples import SAMPLES, sample_csv  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
+from ui.nav import page_links  # noqa: E402
 from ui.state import keep_settings  # noqa: E402
 
 keep_settings()
@@ -33,6 +34,7 @@ def choose() -> tuple[bytes, str] | None:
 
 
 def main() -> None:
+    page_links()
     chosen = choose()
     raw, name = chosen
     try:

@@ -89,7 +89,8 @@ def finish_interrupted_run() -> None:
 
 def finish_run() -> None:
     state, prepared = st.session_state[RUN], st.session_state[RUN_PREPARED]
-    if state.model is None or state.status in ("diverged", "error"):
+    # No finished epoch means no trained weights worth scoring.
+    if state.model is None or state.status in ("diverged", "error") or state.epochs_done == 0:
         return
     try:
         st.session_state[REPORT] = evaluate(prepared, state.model)

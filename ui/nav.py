@@ -1,0 +1,16 @@
+"""The page list in the sidebar, with names people use (file names would show "app")."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PAGES = (
+    ("app.py", "Playground", "📈"),
+    ("pages/1_Data_check.py", "Data check", "🔎"),
+)
+
+
+def page_links() -> None:
+    for path, label, icon in PAGES:
+        st.sidebar.page_link(path, label=label, icon=icon)
+    st.sidebar.divider()
