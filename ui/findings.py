@@ -41,7 +41,7 @@ def plain(text: str) -> str:
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))
 
 
-_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:")
+_MARKDOWN = set("\\`*_[]#|<>~$:")
 
 
 def _short(value) -> str:
