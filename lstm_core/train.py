@@ -40,8 +40,10 @@ class RunState:
 
 class Runner:
     def __init__(self, config: RunConfig, windows, listeners: list[Listener] | tuple = (),
-                 jit_compile: bool = True):
+                 jit_compile: bool = True, ticks: bool = False):
         self.config = config
+        # "tick" events inside an epoch need a per-batch hook, which makes Keras wait for every step: opt-in.
+        self.ticks = ticks
         self.windows = windows
         self.listeners = list(listeners)
         self.state = RunState(config=config, jit_compile=jit_compile)
@@ -133,22 +135,21 @@ def _emitter(runner: Runner):
             if runner.stop_requested:
                 self.model.stop_training = True
 
-        def on_train_batch_end(self, batch, logs=None):
-            if runner.stop_requested:
-                self.model.stop_training = True
-            now = time.monotonic()
-            if now - self._last_tick >= TICK_SECONDS:
-                self._last_tick = now
-                runner.emit("tick", {"epoch": runner.state.epochs_done + 1, "step": batch + 1,
-                                     "elapsed": now - self._run_started})
-
         def on_epoch_end(self, epoch, logs=None):
             record_epoch(runner, epoch, logs or {}, time.monotonic() - self._epoch_started,
                          time.monotonic() - self._run_started)
             if runner.state.status == "diverged":
                 self.model.stop_training = True
 
-    return EventEmitter()
+    class TickingEmitter(EventEmitter):
+        def on_train_batch_end(self, batch, logs=None):
+            now = time.monotonic()
+            if now - self._last_tick >= TICK_SECONDS:
+                self._last_tick = now
+                runner.emit("tick", {"epoch": runner.state.epochs_done + 1, "step": batch + 1,
+                                     "elapsed": now - self._run_started})
+
+    return TickingEmitter() if runner.ticks else EventEmitter()
 
 
 def record_epoch(runner: Runner, epoch: int, logs: dict, seconds: float, elapsed: float) -> None:

@@ -56,7 +56,8 @@ class LiveView:
 def train_live(prepared: Prepared) -> None:
     from lstm_core.train import Runner
 
-    runner = Runner(prepared.config, prepared.windows)
+    # Ticks let the progress bar move, and a Stop click land, within an epoch.
+    runner = Runner(prepared.config, prepared.windows, ticks=True)
     # Kept in the session before fit: if a click interrupts the run, its model and curve survive.
     st.session_state[RUN] = runner.state
     st.session_state[RUN_PREPARED] = prepared
