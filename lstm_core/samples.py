@@ -52,6 +52,13 @@ def energy_load() -> pd.DataFrame:
                          "temperature": np.round(temperature, 2), "load_mw": np.round(load, 1)})
 
 
+def energy_load_leaky() -> pd.DataFrame:
+    # The classic leak: a column exported from the same system that already holds the next hour's load.
+    frame = energy_load()
+    frame["load_next_hour"] = frame["load_mw"].shift(-1).ffill()
+    return frame
+
+
 SAMPLES: dict[str, Sample] = {
     s.name: s
     for s in (
@@ -64,6 +71,9 @@ SAMPLES: dict[str, Sample] = {
         Sample("energy_load", "Energy load driven by temperature",
                "2,000 hours of temperature and electrical load; load follows temperature three hours later.",
                "load_mw", ("temperature",), 24, energy_load),
+        Sample("energy_load_leaky", "Energy load with a leaked column (error lab)",
+               "The energy load series plus 'load_next_hour', a column that already holds the value to predict.",
+               "load_mw", ("temperature",), 24, energy_load_leaky),
     )
 }
 DEFAULT_SAMPLE = "noisy_seasonal"
