@@ -38,8 +38,8 @@ def choose_data() -> tuple[str, bytes, str] | None:
     """(data id, CSV bytes, file name) of the chosen sample or upload, or None while there is none."""
     source = st.radio("Data", ["Built-in sample", "Upload a CSV"], horizontal=True, key="source")
     if source == "Built-in sample":
-        name = st.selectbox("Sample", list(SAMPLES), format_func=lambda n: SAMPLES[n].title, key="sample",
-                            index=list(SAMPLES).index(DEFAULT_SAMPLE))
+        st.session_state.setdefault("sample", DEFAULT_SAMPLE)
+        name = st.selectbox("Sample", list(SAMPLES), format_func=lambda n: SAMPLES[n].title, key="sample")
         st.caption(SAMPLES[name].description)
         return f"sample:{name}", sample_csv(name), f"{name}.csv"
     upload = st.file_uploader("CSV file: one row per time step, a header row, numeric columns",

@@ -7,6 +7,7 @@ import streamlit as st
 PAGES = (
     ("app.py", "Playground", "📈"),
     ("pages/1_Data_check.py", "Data check", "🔎"),
+    ("pages/2_Error_lab.py", "Error lab", "🧪"),
 )
 
 

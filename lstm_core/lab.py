@@ -1,0 +1,58 @@
+"""The error lab: ready-made broken runs, each a built-in sample plus a few wrong settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import RunConfig
+from .samples import SAMPLES
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    story: str
+    sample: str
+    broken: dict
+    expect: tuple[str, ...]
+    # "before" when the checks catch it before training; "during" when only the loss curve shows it.
+    when: str = "before"
+    base: dict = field(default_factory=dict)
+
+    def config(self) -> RunConfig:
+        sample = SAMPLES[self.sample]
+        settings = {"target": sample.target, "features": sample.features, "season": sample.season,
+                    "epochs": 20, **self.base, **self.broken}
+        return RunConfig().replace(**settings)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in (
+        Scenario("lr_too_high", "Learning rate 10",
+                 "Someone copied a learning rate from an SGD tutorial into Adam. The loss jumps around and never "
+                 "settles, yet it never turns into NaN, so nothing in Keras complains.",
+                 "noisy_seasonal", {"learning_rate": 10.0}, ("TRAIN001",), when="during"),
+        Scenario("lr_too_low", "Learning rate 1e-7",
+                 "The rate is so small that the weights barely move: the curve is flat and it looks as if the "
+                 "model cannot learn this data at all.",
+                 "noisy_seasonal", {"learning_rate": 1e-7}, ("TRAIN002",), when="during"),
+        Scenario("too_big_model", "A large model on a small data set",
+                 "Three stacked 256-unit layers for a few hundred windows: millions of parameters to fit a few "
+                 "hundred targets. It memorises the training part and does worse on new data.",
+                 "monthly_sales", {"layers": 3, "units": 256}, ("ARCH005",), when="during"),
+        Scenario("unscaled", "Unscaled features in the hundreds",
+                 "Scaling is off and the load is in the hundreds of megawatts. The LSTM's gates saturate, the "
+                 "gradients vanish, and learning crawls.",
+                 "energy_load", {"scaling": "none"}, ("DATA009",)),
+        Scenario("leak", "The target leaking into the features",
+                 "A column exported with the data already holds the next hour's load. The model looks brilliant in "
+                 "training and is useless in production, where that column does not exist yet.",
+                 "energy_load_leaky", {"features": ("temperature", "load_next_hour")}, ("DATA018",)),
+        Scenario("batch_too_big", "A batch larger than the data",
+                 "Batch size 512 on a couple of hundred training windows: every epoch is one single update, so "
+                 "after 20 epochs the model has taken 20 steps.",
+                 "monthly_sales", {"batch_size": 512}, ("TRAIN003",)),
+    )
+}

@@ -1,0 +1,68 @@
+"""Error lab: ready-made broken runs. Each shows its flag and explanation; one click opens it in the Playground."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="Error lab · LSTM Playground", page_icon="🧪", layout="wide")
+st.title("Error lab")
+st.caption("Classic LSTM mistakes, one click each. Open one in the Playground, see the flag and its explanation, "
+           "press Apply fix, and train again.")
+
+from lstm_core.config import RunConfig  # noqa: E402
+from lstm_core.data import load_csv  # noqa: E402
+from lstm_core.lab import SCENARIOS, Scenario  # noqa: E402
+from lstm_core.pipeline import prepare  # noqa: E402
+from lstm_core.samples import SAMPLES, sample_csv  # noqa: E402
+from ui.findings import plain, render_findings  # noqa: E402
+from ui.nav import page_links  # noqa: E402
+from ui.state import DATA_ID, REPORT, RUN, keep_settings, set_widgets  # noqa: E402
+
+keep_settings()
+WHEN = {"before": "caught before training", "during": "shows in the loss curve while training"}
+
+
+@st.cache_data(show_spinner=False)
+def preflight(name: str) -> list:
+    scenario = SCENARIOS[name]
+    dataset = load_csv(sample_csv(scenario.sample), f"{scenario.sample}.csv")
+    return prepare(dataset, scenario.config()).findings
+
+
+def open_in_playground(scenario: Scenario) -> None:
+    config = scenario.config()
+    st.session_state["source"] = "Built-in sample"
+    st.session_state["sample"] = scenario.sample
+    st.session_state[DATA_ID] = f"sample:{scenario.sample}"
+    set_widgets(config.to_dict())
+    for key in (RUN, REPORT):
+        st.session_state.pop(key, None)
+    st.switch_page("app.py")
+
+
+def changed_settings(scenario: Scenario) -> str:
+    defaults = RunConfig().to_dict()
+    return ", ".join(f"{k} = {v}" for k, v in scenario.broken.items() if defaults.get(k) != v)
+
+
+def card(scenario: Scenario) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {plain(scenario.title)}")
+        st.caption(f"Sample: {SAMPLES[scenario.sample].title} · changed: {changed_settings(scenario)} · "
+                   f"{WHEN[scenario.when]}")
+        st.write(scenario.story)
+        findings = [f for f in preflight(scenario.name) if f.severity != "info"]
+        render_findings(findings, key=f"lab-{scenario.name}", fixable=False)
+        if scenario.when == "during":
+            st.caption("Press Train in the Playground to watch the flag appear on the loss chart.")
+        if st.button("Open in the Playground", key=f"open-{scenario.name}", type="primary"):
+            open_in_playground(scenario)
+
+
+def main() -> None:
+    page_links()
+    for scenario in SCENARIOS.values():
+        card(scenario)
+
+
+main()
