@@ -7,7 +7,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-TASKS = ("forecast",)
+# "auto" is resolved from the guessed layout (lstm_core.classify.resolve_task) before anything trains.
+TASKS = ("forecast", "classify-sequences", "classify-windows", "auto")
+CLASSIFY_TASKS = ("classify-sequences", "classify-windows")
+LAYOUTS = ("auto", "long", "wide")
+PADDINGS = ("pre", "post", "none")
+# Keras' meaning: "pre" cuts steps from the start (keeps the end), "post" cuts the end (keeps the start).
+TRUNCATIONS = ("pre", "post")
+LABEL_CONFLICTS = ("none", "last", "majority", "drop")
 SCALINGS = ("standard", "minmax", "none")
 MISSING = ("interpolate", "ffill", "drop", "none")
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
@@ -34,6 +41,8 @@ LIMITS: dict[str, tuple[float, float]] = {
     "patience": (1, 1000),
     "season": (0, 100000),
     "seed": (0, 2**31 - 1),
+    "maxlen": (1, 10000),
+    "min_length": (1, 10000),
 }
 CHOICES: dict[str, tuple[str, ...]] = {
     "task": TASKS,
@@ -44,6 +53,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "recurrent_activation": ACTIVATIONS,
     "output_activation": OUTPUT_ACTIVATIONS,
     "loss": LOSSES,
+    "layout": LAYOUTS,
+    "pad": PADDINGS,
+    "truncate": TRUNCATIONS,
+    "label_conflict": LABEL_CONFLICTS,
 }
 
 
@@ -82,6 +95,17 @@ class RunConfig:
     patience: int = 5
     season: int = 0
     seed: int = 42
+    # Classification: the columns' roles (None: take the guess), ragged lengths and labels that change.
+    layout: str = "auto"
+    id_column: str | None = None
+    order_column: str | None = None
+    label_column: str | None = None
+    label_conflict: str = "none"
+    maxlen: int | None = None
+    pad: str = "pre"
+    truncate: str = "pre"
+    masking: bool = True
+    min_length: int = 2
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -111,10 +135,24 @@ class RunConfig:
     def replace(self, **patch: Any) -> RunConfig:
         return dataclasses.replace(self, **_coerce(patch))
 
-    def head(self) -> tuple[int, str, str]:
-        """(output units, output activation, loss) after filling what the user left on auto."""
-        units = self.output_units or (self.horizon if self.multi_step else 1)
-        return units, self.output_activation or "linear", self.loss or "mse"
+    @property
+    def classifies(self) -> bool:
+        return self.task in CLASSIFY_TASKS
+
+    def head(self, n_classes: int | None = None) -> tuple[int, str, str]:
+        """(output units, output activation, loss) after filling what the user left on auto.
+
+        A classifier's head depends on its number of classes K (taken as 2 while unknown): two classes get
+        Dense(1, sigmoid) + binary cross-entropy, more get Dense(K, softmax) + sparse categorical cross-entropy.
+        """
+        if not self.classifies:
+            units = self.output_units or (self.horizon if self.multi_step else 1)
+            return units, self.output_activation or "linear", self.loss or "mse"
+        classes = n_classes or 2
+        units = self.output_units or _class_units(classes, self.output_activation, self.loss)
+        activation = self.output_activation or ("sigmoid" if units == 1 else "softmax")
+        loss = self.loss or ("binary_crossentropy" if units == 1 else "sparse_categorical_crossentropy")
+        return units, activation, loss
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -142,6 +180,13 @@ class RunConfig:
         except json.JSONDecodeError as exc:
             raise ConfigError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
         return cls.from_dict(data)
+
+
+def _class_units(classes: int, activation: str | None, loss: str | None) -> int:
+    """Auto output units for a classifier: one probability for two classes, else one per class."""
+    if activation == "softmax" or loss in ("sparse_categorical_crossentropy", "categorical_crossentropy"):
+        return classes
+    return 1 if classes == 2 else classes
 
 
 _FIELD_TYPES = {f.name: f.type for f in dataclasses.fields(RunConfig)}

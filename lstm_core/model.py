@@ -16,11 +16,16 @@ class ModelSummary:
     total_params: int
 
 
-def build_model(config: RunConfig, features: int):
+def build_model(config: RunConfig, features: int, n_classes: int | None = None, mask_value: float | None = None,
+                timesteps: int | None = None):
+    """A classifier passes its number of classes, its sequence length and, for padded sequences, the pad value."""
     import keras
 
-    inputs = keras.Input((config.timesteps, features), name="window")
+    inputs = keras.Input((timesteps or config.timesteps, features), name="window")
     x = inputs
+    if mask_value is not None:
+        # Steps holding mask_value in every feature are padding: the LSTM skips them, so they change nothing.
+        x = keras.layers.Masking(mask_value=mask_value, name="padding_mask")(x)
     for index in range(config.layers):
         last = index == config.layers - 1
         layer = keras.layers.LSTM(
@@ -36,7 +41,7 @@ def build_model(config: RunConfig, features: int):
         if config.bidirectional:
             layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{index + 1}")
         x = layer(x)
-    units, activation, _ = config.head()
+    units, activation, _ = config.head(n_classes)
     outputs = keras.layers.Dense(units, activation=activation, name="head")(x)
     return keras.Model(inputs, outputs, name="lstm_playground")
 
@@ -48,8 +53,8 @@ def make_optimizer(config: RunConfig):
     return kinds[config.optimizer](learning_rate=config.learning_rate)
 
 
-def compile_model(model, config: RunConfig, jit_compile: bool = True) -> None:
-    _, _, loss = config.head()
+def compile_model(model, config: RunConfig, jit_compile: bool = True, n_classes: int | None = None) -> None:
+    _, _, loss = config.head(n_classes)
     model.compile(optimizer=make_optimizer(config), loss=loss, jit_compile=jit_compile,
                   steps_per_execution=STEPS_PER_EXECUTION)
 
@@ -65,12 +70,12 @@ def summarize(model) -> ModelSummary:
     return ModelSummary(rows, int(model.count_params()))
 
 
-def count_params(config: RunConfig, features: int) -> int:
+def count_params(config: RunConfig, features: int, n_classes: int | None = None) -> int:
     """Parameter count computed without Keras, for checks that must run before TensorFlow loads."""
     directions = 2 if config.bidirectional else 1
     total, inputs = 0, features
     for _ in range(config.layers):
         total += directions * 4 * (config.units * (inputs + config.units) + config.units)
         inputs = config.units * directions
-    units, _, _ = config.head()
+    units, _, _ = config.head(n_classes)
     return total + inputs * units + units

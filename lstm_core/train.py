@@ -68,8 +68,10 @@ class Runner:
 
         state, config, w = self.state, self.config, self.windows
         keras.utils.set_random_seed(config.seed)
-        state.model = build_model(config, w.features)
-        compile_model(state.model, config, jit_compile=state.jit_compile)
+        # A classifier's data says its classes, sequence length and pad value; windows for a forecast say none.
+        options = getattr(w, "model_options", {})
+        state.model = build_model(config, w.features, **options)
+        compile_model(state.model, config, jit_compile=state.jit_compile, n_classes=options.get("n_classes"))
         state.status = "running"
         x_train, y_train = _contiguous(w.x_train), _contiguous(w.y_train)
         validation = (_contiguous(w.x_val), _contiguous(w.y_val)) if len(w.x_val) else None
@@ -88,8 +90,8 @@ class Runner:
             # XLA refuses a few layer options; the same model trains without it.
             state.jit_compile = False
             keras.utils.set_random_seed(config.seed)
-            state.model = build_model(config, w.features)
-            compile_model(state.model, config, jit_compile=False)
+            state.model = build_model(config, w.features, **options)
+            compile_model(state.model, config, jit_compile=False, n_classes=options.get("n_classes"))
             state.model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
                             validation_data=validation, shuffle=True, verbose=0, callbacks=callbacks)
         self._finish(callbacks)
