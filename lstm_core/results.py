@@ -18,7 +18,9 @@ def error_metrics(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float 
     errors = predicted - actual
     typical = np.mean(np.abs(actual)) if len(actual) else 0.0
     usable = np.abs(actual) > MAPE_ZERO_SHARE * max(typical, 1e-12)
-    mape = float(np.mean(np.abs(errors[usable] / actual[usable])) * 100) if usable.any() else None
+    # A series that crosses zero passes near it, where percentage errors explode: MAPE says nothing there.
+    crosses_zero = len(actual) and actual.min() < 0 < actual.max()
+    mape = None if crosses_zero or not usable.any() else float(np.mean(np.abs(errors[usable] / actual[usable])) * 100)
     return {
         "mae": float(np.mean(np.abs(errors))),
         "rmse": float(np.sqrt(np.mean(errors**2))),

@@ -43,8 +43,14 @@ def test_mape_is_none_when_every_actual_is_zero():
 
 
 def test_perfect_predictions_score_zero():
-    actual = np.array([3.0, -1.0, 7.5])
+    actual = np.array([3.0, 1.0, 7.5])
     assert error_metrics(actual, actual.copy()) == {"mae": 0.0, "rmse": 0.0, "mape": 0.0}
+
+
+def test_mape_is_none_for_a_series_that_crosses_zero():
+    metrics = error_metrics(np.array([3.0, -1.0, 7.5]), np.array([3.0, -0.9, 7.0]))
+    assert metrics["mape"] is None
+    assert metrics["mae"] == pytest.approx(0.2)
 
 
 def test_persistence_repeats_the_last_value_known_at_forecast_time():
