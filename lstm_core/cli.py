@@ -11,12 +11,16 @@ from pathlib import Path
 
 from .config import (
     ACTIVATIONS,
+    LABEL_CONFLICTS,
+    LAYOUTS,
     LOSSES,
     MISSING,
     OPTIMIZERS,
     OUTPUT_ACTIVATIONS,
+    PADDINGS,
     SCALINGS,
     TASKS,
+    TRUNCATIONS,
     ConfigError,
     RunConfig,
 )
@@ -37,7 +41,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m lstm_core",
-                     description="Check a CSV time series for LSTM mistakes, or train an LSTM on it.")
+                     description="Check a CSV time series for LSTM mistakes, or train an LSTM on it: to forecast "
+                                 "it, or to classify its sequences or windows.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, help_text in (("check", "run every preflight check, without training"),
                             ("train", "check, then train and report metrics against naive baselines")):
@@ -55,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_config_options(command: argparse.ArgumentParser) -> None:
     add = command.add_argument
     add("--config", type=Path, help="start from a config.json; options below override it")
-    add("--task", choices=TASKS)
+    add("--task", choices=TASKS, help="default: auto, guessed from the file's layout and columns")
     add("--target", help="the column to predict (default: the last numeric column)")
     add("--features", help="extra input columns, comma-separated")
     add("--missing", choices=MISSING,
@@ -86,19 +91,35 @@ def _add_config_options(command: argparse.ArgumentParser) -> None:
     add("--patience", type=int)
     add("--season", type=int, help="season length in rows for the seasonal-naive baseline (0: detect)")
     add("--seed", type=int)
+    add("--layout", choices=LAYOUTS, help="classification: long (a row per step), wide (a row per sequence) or auto")
+    add("--id-column", help="classification, long layout: the column naming each row's sequence")
+    add("--order-column", help="classification: sort rows by this column within each sequence")
+    add("--label-column", help="classification: the column holding the class")
+    add("--label-conflict", choices=LABEL_CONFLICTS,
+        help="a label that changes within a sequence: take the last, the majority, or drop the sequence")
+    add("--maxlen", type=int, help="common sequence length (default: the 95th percentile of the lengths)")
+    add("--pad", choices=PADDINGS, help="pad shorter sequences before (pre) or after (post) their steps")
+    add("--truncate", choices=TRUNCATIONS, help="cut longer sequences' start (pre) or end (post)")
+    add("--masking", action=argparse.BooleanOptionalAction, default=None, help="skip the padding inside the model")
+    add("--min-length", type=int, help="leave out sequences with fewer steps than this")
 
 
 CONFIG_OPTIONS = ("task", "target", "features", "missing", "timesteps", "horizon", "multi_step", "stride",
                   "val_fraction", "test_fraction", "scaling", "layers", "units", "activation",
                   "recurrent_activation", "dropout", "recurrent_dropout", "bidirectional", "output_units",
                   "output_activation", "loss", "optimizer", "lr", "batch_size", "epochs", "early_stopping",
-                  "patience", "season", "seed")
+                  "patience", "season", "seed", "layout", "id_column", "order_column", "label_column",
+                  "label_conflict", "maxlen", "pad", "truncate", "masking", "min_length")
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
-    base = RunConfig.from_json(args.config.read_text()) if args.config else RunConfig()
-    patch = {OPTION_FIELDS.get(o, o): getattr(args, o) for o in CONFIG_OPTIONS if getattr(args, o) is not None}
-    return base.replace(**patch)
+    # Without a config file the task is guessed from the file; a config file says its own task.
+    base = RunConfig.from_json(args.config.read_text()) if args.config else RunConfig(task="auto")
+    return base.replace(**_explicit(args))
+
+
+def _explicit(args: argparse.Namespace) -> dict:
+    return {OPTION_FIELDS.get(o, o): getattr(args, o) for o in CONFIG_OPTIONS if getattr(args, o) is not None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,14 +141,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, report: dict) -> int:
+    from .classify import resolve_task
     from .pipeline import default_config, prepare
 
     config = _config_or_problem(args)
     dataset = _load(args.file)
-    if args.file.startswith("sample:") and config.target is None:
+    name = args.file.split(":", 1)[1] if args.file.startswith("sample:") else None
+    if name in _classification_samples():
+        config = _classification_sample_config(name, config, args)
+    config, _ = resolve_task(dataset, config)
+    if config.classifies:
+        return _run_classification(args, dataset, config, report)
+    if name is not None and config.target is None:
         from .samples import SAMPLES
 
-        sample = SAMPLES[args.file.split(":", 1)[1]]
+        sample = SAMPLES[name]
         config = config.replace(target=sample.target, features=sample.features, season=config.season or sample.season)
     config = default_config(dataset, config)
     prepared = prepare(dataset, config)
@@ -166,6 +194,64 @@ def _train(args: argparse.Namespace, prepared, report: dict) -> int:
     return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
 
 
+def _classification_samples() -> dict:
+    from .classify.samples import CLASSIFICATION_SAMPLES
+
+    return CLASSIFICATION_SAMPLES
+
+
+def _classification_sample_config(name: str, config: RunConfig, args: argparse.Namespace) -> RunConfig:
+    """The sample's roles and settings, except where the command line (or a config file) says otherwise."""
+    sample = _classification_samples()[name]
+    given = set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
+    defaults = sample.config().to_dict()
+    return config.replace(**{key: defaults[key] for key in ("task", *sample.settings, "layout", "label_column",
+                                                            "id_column", "order_column", "features")
+                             if key not in given})
+
+
+def _run_classification(args: argparse.Namespace, dataset, config: RunConfig, report: dict) -> int:
+    from .classify import prepare_classification
+
+    prepared = prepare_classification(dataset, config)
+    report["config"] = prepared.config.to_dict()
+    report["findings"] = [f.to_dict() for f in prepared.findings]
+    report["data"] = prepared.data_summary()
+    if args.command == "check" or has_errors(prepared.findings):
+        return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
+    from .classify import evaluate_classifier, train_classifier
+    from .errors import translate
+
+    try:
+        state = train_classifier(prepared, [_json_log if args.json else _text_log])
+    except Exception as exc:
+        report["findings"].append(translate(exc).to_dict())
+        report["stopped"] = "error"
+        return EXIT_FINDING
+    report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
+    report["stopped"], report["reason"] = state.status, state.reason
+    report["findings"].extend(f.to_dict() for f in state.findings)
+    if state.status != "diverged":
+        result = evaluate_classifier(prepared, state.model)
+        report["metrics"] = result.metrics
+        report["verdict"] = result.verdict
+    if args.out:
+        report["written"] = _write_outputs(args.out, prepared, state)
+        report["written"]["preprocessing"] = _write_preprocessing(args.out, prepared)
+    return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
+
+
+def _write_preprocessing(directory: Path, prepared) -> str:
+    """What new data needs besides the model: the classes in code order, the scaler, the length and the padding."""
+    data = prepared.windows
+    path = directory / "preprocessing.json"
+    path.write_text(json.dumps({"classes": list(data.classes), "features": data.feature_names,
+                                "scaling": data.scaler.method, "offset": data.scaler.offset.tolist(),
+                                "scale": data.scaler.scale.tolist(), "maxlen": data.maxlen,
+                                "pad_value": data.pad_value, "masking": data.masking}, indent=2) + "\n")
+    return str(path)
+
+
 def _write_outputs(directory: Path, prepared, state) -> dict:
     directory.mkdir(parents=True, exist_ok=True)
     model_path, config_path = directory / "model.keras", directory / "config.json"
@@ -183,14 +269,18 @@ def _config_or_problem(args: argparse.Namespace) -> RunConfig:
 
 
 def _load(file: str):
+    from .classify.samples import classification_sample_csv
     from .data import load_csv
     from .samples import SAMPLES, sample_csv
 
     if file.startswith("sample:"):
         name = file.split(":", 1)[1]
+        if name in _classification_samples():
+            return load_csv(classification_sample_csv(name), f"{name}.csv")
         if name not in SAMPLES:
             raise ProblemError(Finding("DATA002", "error", f"No built-in sample named '{name}'",
-                                       f"Built-in samples: {', '.join(SAMPLES)}.", area="data"))
+                                       f"Built-in samples: {', '.join([*SAMPLES, *_classification_samples()])}.",
+                                       area="data"))
         return load_csv(sample_csv(name), f"{name}.csv")
     return load_csv(Path(file))
 
@@ -226,8 +316,15 @@ def _print(report: dict, as_json: bool) -> None:
             print(f"    fix: {json.dumps(finding['fix'])}")
     if "data" in report:
         data = report["data"]
-        print(f"data: {data['rows']} rows, target {data['target']}, windows {data['windows']}")
-    if "metrics" in report:
+        if "label_column" in data:
+            parts = data.get("sequences", data.get("windows"))
+            print(f"data: {data['rows']} rows, label {data['label_column']}, classes {', '.join(data['classes'])}, "
+                  f"{'sequences' if 'sequences' in data else 'windows'} {parts}")
+        else:
+            print(f"data: {data['rows']} rows, target {data['target']}, windows {data['windows']}")
+    if "metrics" in report and "accuracy" in report["metrics"]["model"]:
+        _print_classification(report)
+    elif "metrics" in report:
         model = report["metrics"]["model"]
         print(f"model: MAE {model['mae']:.4g}  RMSE {model['rmse']:.4g}  MAPE {_pct(model['mape'])}")
         for name, values in report["metrics"]["baselines"].items():
@@ -237,6 +334,19 @@ def _print(report: dict, as_json: bool) -> None:
         print(f"stopped: {report['stopped']} {report.get('reason', '')}".rstrip())
     for label, path in report.get("written", {}).items():
         print(f"wrote {label}: {path}")
+
+
+def _print_classification(report: dict) -> None:
+    metrics = report["metrics"]
+    model, majority = metrics["model"], metrics["baselines"]["majority"]
+    auc = f"  ROC AUC {model['roc_auc']:.3f}" if model.get("roc_auc") is not None else ""
+    print(f"model: accuracy {model['accuracy']:.3f}  macro F1 {model['macro_f1']:.3f}{auc}")
+    print(f"majority baseline ('{majority['class']}'): accuracy {majority['accuracy']:.3f}")
+    for name, scores in model["per_class"].items():
+        print(f"  {name}: precision {scores['precision']:.3f}  recall {scores['recall']:.3f}  f1 {scores['f1']:.3f}  "
+              f"n {scores['support']}")
+    print("confusion (rows actual, columns predicted): " + json.dumps(metrics["confusion"]))
+    print(report["verdict"])
 
 
 def _pct(value: float | None) -> str:

@@ -8,6 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+# The classification samples live with the classifier; re-exported so this module names every built-in data set.
+from .classify.samples import CLASSIFICATION_SAMPLES, ClassificationSample, classification_sample_csv
+
+__all__ = ["CLASSIFICATION_SAMPLES", "DEFAULT_SAMPLE", "SAMPLES", "ClassificationSample", "Sample",
+           "classification_sample_csv", "sample_csv"]
+
 
 @dataclass(frozen=True)
 class Sample:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 # Importing the modules registers their checks.
-from . import data_checks, leakage_checks, model_checks, time_checks, training_checks  # noqa: F401
-from .engine import CheckContext, registered_checks, run_checks
+from . import (  # noqa: F401
+    class_checks,
+    data_checks,
+    head_checks,
+    leakage_checks,
+    model_checks,
+    time_checks,
+    training_checks,
+)
+from .engine import CheckContext, ClassFacts, registered_checks, run_checks
 
-__all__ = ["CheckContext", "registered_checks", "run_checks"]
+__all__ = ["CheckContext", "ClassFacts", "registered_checks", "run_checks"]

@@ -49,6 +49,9 @@ def _missing_fix(ctx: CheckContext, where: dict[str, int]) -> dict | None:
 @register("DATA007")
 def too_few_rows(ctx: CheckContext):
     config = ctx.config
+    # Whole sequences are not windowed: DATA027 counts them instead.
+    if config.task == "classify-sequences":
+        return
     needed = config.timesteps + config.horizon
     short = {part: rows for part, rows in ctx.part_rows.items()
              if ctx.window_counts.get(part, 0) == 0 and (part == "train" or rows > 0
@@ -139,6 +142,8 @@ def scales_differ(ctx: CheckContext):
 @register("DATA012")
 def few_train_windows(ctx: CheckContext):
     train = ctx.window_counts.get("train", 0)
+    if ctx.config.task == "classify-sequences":
+        return
     # No window at all is DATA007's error.
     if not 0 < train < MIN_TRAIN_WINDOWS:
         return
@@ -155,6 +160,8 @@ def few_train_windows(ctx: CheckContext):
 
 @register("DATA013")
 def few_eval_windows(ctx: CheckContext):
+    if ctx.config.task == "classify-sequences":
+        return
     short = {part: ctx.window_counts[part] for part in ("val", "test")
              if 0 < ctx.window_counts.get(part, 0) < MIN_EVAL_WINDOWS}
     if not short:

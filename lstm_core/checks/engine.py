@@ -15,6 +15,28 @@ _REGISTRY: dict[str, CheckFunction] = {}
 
 
 @dataclass
+class ClassFacts:
+    """What the classification checks look at, beyond the values: classes, split counts, lengths and labels."""
+
+    classes: tuple[str, ...]
+    # part ("train", "val", "test") → class name → sequences (or windows) of that class in the part.
+    split_counts: dict[str, dict[str, int]]
+    # classify-sequences only: each kept sequence's real length and id, and the common length chosen.
+    lengths: np.ndarray | None = None
+    ids: list = field(default_factory=list)
+    maxlen: int = 0
+    # id → the distinct labels within it, for sequences whose label changes (before the user's choice applies).
+    conflicts: dict = field(default_factory=dict)
+    # Sequences left out: {"short": {id: length}, "unlabelled": [ids], "conflict": {id: labels}}.
+    left_out: dict = field(default_factory=dict)
+    stratified: bool = True
+
+    def counts(self) -> dict[str, int]:
+        """Class name → sequences (or windows) over all parts."""
+        return {name: sum(part.get(name, 0) for part in self.split_counts.values()) for name in self.classes}
+
+
+@dataclass
 class CheckContext:
     """What a preflight check may look at: the config and the data as the model would receive it."""
 
@@ -27,6 +49,7 @@ class CheckContext:
     part_rows: dict[str, int] = field(default_factory=dict)
     missing_before: dict[str, int] = field(default_factory=dict)
     time_index: np.ndarray | None = None
+    classes: ClassFacts | None = None
 
     @property
     def target(self) -> np.ndarray | None:
@@ -38,6 +61,10 @@ class CheckContext:
         if self.values is None:
             return None
         return self.values[: self.part_rows.get("train", len(self.values))]
+
+    @property
+    def n_classes(self) -> int | None:
+        return len(self.classes.classes) if self.classes is not None else None
 
     @property
     def feature_count(self) -> int:

@@ -118,10 +118,10 @@ def too_many_parameters(ctx: CheckContext):
     train = ctx.window_counts.get("train", 0)
     if not train:
         return
-    params = count_params(config, ctx.feature_count)
+    params = count_params(config, ctx.feature_count, ctx.n_classes)
     limit = PARAMS_PER_WINDOW * train
     if params > limit:
-        units = _largest_units(config, ctx.feature_count, limit, config.units - 1)
+        units = _largest_units(config, ctx.feature_count, limit, config.units - 1, ctx.n_classes)
         yield Finding(
             "ARCH005", "warning", f"{params:,} weights for {train:,} training windows",
             f"That is {params / train:.0f} weights per window (more than {PARAMS_PER_WINDOW}): the network can "
@@ -140,7 +140,8 @@ def too_few_units(ctx: CheckContext):
     train = ctx.window_counts.get("train", 0)
     units = DEFAULT_UNITS
     if train:
-        units = _largest_units(config, ctx.feature_count, PARAMS_PER_WINDOW * train, DEFAULT_UNITS) or MIN_UNITS
+        units = _largest_units(config, ctx.feature_count, PARAMS_PER_WINDOW * train, DEFAULT_UNITS,
+                               ctx.n_classes) or MIN_UNITS
     yield Finding(
         "ARCH006", "warning", f"Only {config.units} unit(s) per layer",
         f"An LSTM's units are its memory; with fewer than {MIN_UNITS} it cannot hold a level, a trend and a "
@@ -148,12 +149,13 @@ def too_few_units(ctx: CheckContext):
         evidence={"units": config.units, "minimum": MIN_UNITS}, fix={"units": units}, area="model")
 
 
-def _largest_units(config: RunConfig, features: int, limit: int, ceiling: int) -> int | None:
+def _largest_units(config: RunConfig, features: int, limit: int, ceiling: int,
+                   n_classes: int | None = None) -> int | None:
     """The most units, between MIN_UNITS and ceiling, whose model stays within `limit` weights."""
     low, high, best = MIN_UNITS, ceiling, None
     while low <= high:
         middle = (low + high) // 2
-        if count_params(config.replace(units=middle), features) <= limit:
+        if count_params(config.replace(units=middle), features, n_classes) <= limit:
             best, low = middle, middle + 1
         else:
             high = middle - 1

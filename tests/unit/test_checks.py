@@ -584,7 +584,8 @@ def test_every_registered_check_has_a_stable_code():
 
 
 def test_every_registered_check_is_tripped_by_a_test_here():
-    text = Path(__file__).read_text()
+    # The classification checks have their own file, next to this one.
+    text = Path(__file__).read_text() + (Path(__file__).parent / "test_classification_checks.py").read_text()
     assert [code for code in registered_checks() if f'"{code}")' not in text] == []
 
 

@@ -1,0 +1,206 @@
+"""Checks on the classes and the sequences: labels that change, sequences left out, ragged lengths, class counts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..findings import Finding
+from .engine import CheckContext, register
+
+# Ids listed in a finding's text; the evidence holds them all.
+SHOWN_IDS = 5
+# A common length that cuts more than this share of the sequences throws away much of what they hold.
+TRUNCATED_SHARE = 0.25
+# Fewer sequences (or windows) of a class than this and its test scores rest on one or two examples.
+MIN_CLASS_SEQUENCES = 10
+# The largest class holding more than this many times the sequences of the smallest: imbalanced.
+IMBALANCE_RATIO = 4.0
+
+
+@register("DATA021")
+def label_changes_within_sequences(ctx: CheckContext):
+    facts = ctx.classes
+    if facts is None or not facts.conflicts:
+        return
+    choice = ctx.config.label_conflict
+    ids = list(facts.conflicts)
+    shown = _ids(ids)
+    evidence = {"ids": ids, "labels": facts.conflicts, "label_conflict": choice,
+                "choices": ["last", "majority", "drop"]}
+    if choice == "none":
+        example = ", ".join(map(str, facts.conflicts[ids[0]]))
+        yield Finding(
+            "DATA021", "error", f"The label changes within {len(ids)} sequence(s)",
+            f"Sequence(s) {shown} hold more than one label (e.g. {ids[0]}: {example}). A sequence gets one class: "
+            "choose its last label, its most common one, or drop those sequences.",
+            evidence=evidence, fix={"label_conflict": "last"}, area="data")
+        return
+    done = {"last": "took each one's last label", "majority": "took each one's most common label",
+            "drop": "left them out"}[choice]
+    yield Finding(
+        "DATA021", "info", f"The label changed within {len(ids)} sequence(s): {done}",
+        f"Sequence(s) {shown} hold more than one label; as chosen, the playground {done}.",
+        evidence=evidence, area="data")
+
+
+@register("DATA022")
+def sequences_left_out(ctx: CheckContext):
+    facts = ctx.classes
+    if facts is None:
+        return
+    short, unlabelled = facts.left_out.get("short", {}), facts.left_out.get("unlabelled", [])
+    if not short and not unlabelled:
+        return
+    unit = "sequence" if facts.lengths is not None else "window"
+    parts = []
+    if short:
+        listed = ", ".join(f"{i} ({n} step{'s' if n != 1 else ''})" for i, n in list(short.items())[:SHOWN_IDS])
+        more = f" and {len(short) - SHOWN_IDS} more" if len(short) > SHOWN_IDS else ""
+        parts.append(f"{len(short)} shorter than min_length = {ctx.config.min_length}: {listed}{more}")
+    if unlabelled:
+        parts.append(f"{len(unlabelled)} with no label: {_ids(unlabelled)}")
+    yield Finding(
+        "DATA022", "warning", f"{len(short) + len(unlabelled)} {unit}(s) left out",
+        f"{'; '.join(parts)}. A {unit} with (almost) no steps, or no class, has nothing to teach; they take no part "
+        "in training or scoring. Lower min_length to keep short ones, or fill in the missing labels.",
+        evidence={"short": short, "unlabelled": unlabelled, "min_length": ctx.config.min_length}, area="data")
+
+
+@register("DATA023")
+def ragged_without_padding(ctx: CheckContext):
+    facts = ctx.classes
+    if facts is None or facts.lengths is None or ctx.config.pad != "none":
+        return
+    shorter = int((facts.lengths < facts.maxlen).sum())
+    if not shorter:
+        return
+    yield Finding(
+        "DATA023", "error", f"{shorter} sequence(s) are shorter than the common length, and padding is off",
+        f"Lengths run from {int(facts.lengths.min())} to {int(facts.lengths.max())} steps; the model takes one "
+        f"length, {facts.maxlen}. The shorter sequences must be padded (and the padding masked) to form one "
+        "(sequences, steps, features) array. Turn padding on.",
+        evidence={**_length_evidence(facts), "shorter": shorter}, fix={"pad": "pre"}, area="windows")
+
+
+@register("DATA024")
+def heavy_truncation(ctx: CheckContext):
+    facts = ctx.classes
+    if facts is None or facts.lengths is None or not len(facts.lengths):
+        return
+    cut = facts.lengths > facts.maxlen
+    share = float(cut.mean())
+    if share <= TRUNCATED_SHARE:
+        return
+    lost = float((facts.lengths[cut] - facts.maxlen).sum() / facts.lengths.sum())
+    kept = "end" if ctx.config.truncate == "pre" else "start"
+    yield Finding(
+        "DATA024", "warning", f"maxlen = {facts.maxlen} cuts {share:.0%} of the sequences",
+        f"{int(cut.sum())} of {len(facts.lengths)} sequences are longer than {facts.maxlen} steps and keep only their "
+        f"{kept}: {lost:.0%} of all steps never reach the model. If the class shows anywhere in a sequence, it may be "
+        "cut away. Leave maxlen on auto (the 95th percentile of the lengths) or raise it.",
+        evidence={**_length_evidence(facts), "truncated": int(cut.sum()), "share": round(share, 4),
+                  "steps_lost_share": round(lost, 4), "limit": TRUNCATED_SHARE},
+        fix={"maxlen": None} if ctx.config.maxlen is not None else None, area="windows")
+
+
+@register("DATA025")
+def padding_without_mask(ctx: CheckContext):
+    facts = ctx.classes
+    if facts is None or facts.lengths is None or ctx.config.masking or ctx.config.pad == "none":
+        return
+    padded = int((facts.lengths < facts.maxlen).sum())
+    if not padded:
+        return
+    yield Finding(
+        "DATA025", "warning", f"Padding of {padded} sequence(s) is fed to the LSTM as data",
+        "With masking off, the pad value is read like any measurement: the model can learn a sequence's length "
+        "from it instead of its shape, and a short sequence's final state is mostly about padding. Turn masking on.",
+        evidence={**_length_evidence(facts), "padded": padded}, fix={"masking": True}, area="windows")
+
+
+@register("DATA026")
+def single_class(ctx: CheckContext):
+    facts = ctx.classes
+    if facts is None:
+        return
+    present = {name: n for name, n in facts.counts().items() if n}
+    if len(present) >= 2:
+        return
+    yield Finding(
+        "DATA026", "error", f"Only one class: {', '.join(present) or 'none'}",
+        f"Every labelled {'sequence' if facts.lengths is not None else 'window'} has the same class, so there is "
+        "nothing to tell apart and any model scores 100 %. Check the label column.",
+        evidence={"counts": present, "label_column": ctx.config.label_column}, area="data")
+
+
+@register("DATA027")
+def too_few_per_class(ctx: CheckContext):
+    facts = ctx.classes
+    if facts is None or len([n for n in facts.counts().values() if n]) < 2:
+        return  # one class is DATA026's
+    unit = "sequence" if facts.stratified else "window"
+    used = [p for p, fraction in (("val", ctx.config.val_fraction), ("test", ctx.config.test_fraction)) if fraction]
+    totals = facts.counts()
+    train = facts.split_counts.get("train", {})
+    no_train = [c for c in facts.classes if totals[c] and not train.get(c)]
+    missing = {p: [c for c in facts.classes if totals[c] and not facts.split_counts.get(p, {}).get(c)] for p in used}
+    missing = {p: names for p, names in missing.items() if names}
+    few = {c: n for c, n in totals.items() if 0 < n < MIN_CLASS_SEQUENCES}
+    single = [c for c, n in totals.items() if n == 1] if facts.stratified and used else []
+    if not (no_train or missing or few):
+        return
+    error = bool(no_train or single)
+    problems = []
+    if single:
+        problems.append(f"class(es) {_names(single)} have a single {unit}: it cannot be both learnt and tested")
+    if no_train:
+        problems.append(f"class(es) {_names(no_train)} never occur in the training part, so the model cannot learn "
+                        "them")
+    for part, names in missing.items():
+        problems.append(f"the {part} part has no {unit} of {_names(names)}")
+    if few:
+        problems.append(f"fewer than {MIN_CLASS_SEQUENCES} {unit}s of {_names(few)}")
+    how = ("The split is stratified: each class is cut train / validation / test on its own." if facts.stratified
+           else "The split is chronological, so a class that only occurs late lands in one part.")
+    yield Finding(
+        "DATA027", "error" if error else "warning", f"Too few {unit}s of some classes for the split",
+        f"{'; '.join(problems).capitalize()}. {how} Scores for such a class rest on one or two examples, or on "
+        f"none. Add {unit}s of those classes, or merge rare classes.",
+        evidence={"split_counts": facts.split_counts, "few": few, "missing": missing, "not_in_train": no_train,
+                  "single": single, "minimum": MIN_CLASS_SEQUENCES, "stratified": facts.stratified}, area="data")
+
+
+@register("DATA028")
+def class_imbalance(ctx: CheckContext):
+    facts = ctx.classes
+    if facts is None:
+        return
+    counts = {name: n for name, n in facts.counts().items() if n}
+    if len(counts) < 2:
+        return
+    largest, smallest = max(counts, key=counts.get), min(counts, key=counts.get)
+    ratio = counts[largest] / counts[smallest]
+    if ratio <= IMBALANCE_RATIO:
+        return
+    share = counts[largest] / sum(counts.values())
+    yield Finding(
+        "DATA028", "warning", f"Imbalanced classes: '{largest}' has {ratio:.1f}× the examples of '{smallest}'",
+        f"Always answering '{largest}' is already right {share:.0%} of the time, so a high accuracy can hide a model "
+        f"that never finds '{smallest}'. Judge the run by the per-class recall and against the majority baseline.",
+        evidence={"counts": counts, "ratio": round(ratio, 2), "limit": IMBALANCE_RATIO,
+                  "majority_share": round(share, 4)}, area="data")
+
+
+def _length_evidence(facts) -> dict:
+    lengths = facts.lengths
+    return {"maxlen": facts.maxlen, "min_length": int(lengths.min()), "max_length": int(lengths.max()),
+            "median_length": float(np.median(lengths)), "sequences": len(lengths)}
+
+
+def _ids(ids: list) -> str:
+    shown = ", ".join(map(str, ids[:SHOWN_IDS]))
+    return f"{shown} and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else shown
+
+
+def _names(names) -> str:
+    return ", ".join(f"'{n}'" for n in names)
