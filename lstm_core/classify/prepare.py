@@ -224,8 +224,7 @@ def _prepare_windows(dataset: Dataset, config: RunConfig, guess: LayoutGuess) ->
     label_rows = {part: _label_rows(start, stop - start, config) for part, (start, stop) in split.parts().items()}
     split_counts = {p: class_counts(codes[rows][codes[rows] != UNKNOWN], encoder.names) for p, rows in
                     label_rows.items()}
-    unlabelled = [_row_id(frame, dataset, int(r)) for rows in label_rows.values() for r in rows
-                  if codes[r] == UNKNOWN]
+    unlabelled = [i for rows in label_rows.values() for i in row_ids(frame, dataset, rows[codes[rows] == UNKNOWN])]
     left_out = {"short": {}, "unlabelled": unlabelled, "conflict": {}}
     time_index = frame[dataset.time_column].to_numpy() if dataset.time_column else None
     facts = ClassFacts(encoder.names, split_counts, left_out=left_out, stratified=False)
@@ -259,13 +258,13 @@ def _window_data(values: np.ndarray, codes: np.ndarray, split, label_rows: dict,
         labelled = y != UNKNOWN
         arrays[f"x_{part}"] = x[labelled, :, :features]
         arrays[f"y_{part}"] = y[labelled].astype("int64")
-        ids[part] = [_row_id(frame, dataset, int(r)) for r in label_rows[part][labelled]]
+        ids[part] = row_ids(frame, dataset, label_rows[part][labelled])
     return ClassificationData(**arrays, encoder=encoder, scaler=scaler, feature_names=list(config.features),
                               maxlen=config.timesteps, pad_value=None, masking=False, ids=ids)
 
 
-def _row_id(frame: pd.DataFrame, dataset: Dataset, row: int):
-    """A window's id: the time of its labelled row, or that row's number counted from 1 below the header."""
+def row_ids(frame: pd.DataFrame, dataset: Dataset, rows: np.ndarray) -> list:
+    """Ids of rows: their time as text ("2024-01-01 10:00:00"), or their numbers counted from 1 below the header."""
     if dataset.time_column is not None:
-        return str(frame[dataset.time_column].iloc[row])
-    return row + 1
+        return frame[dataset.time_column].iloc[rows].astype(str).tolist()
+    return (np.asarray(rows) + 1).tolist()

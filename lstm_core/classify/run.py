@@ -10,7 +10,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ..data import Dataset, handle_missing, load_csv
 from ..findings import Finding, ProblemError
-from .prepare import ClassPrepared
+from .prepare import ClassPrepared, row_ids
 from .results import ClassificationReport, classification_report, probabilities
 from .sequences import handle_missing_steps, leave_out, read_sequences
 from .shaping import pad_sequences
@@ -99,12 +99,7 @@ def _new_windows(dataset: Dataset, prepared: ClassPrepared) -> tuple[np.ndarray,
                                    f"It has {len(values)} rows; each window needs {config.timesteps}.", area="data"))
     scaled = data.scaler.transform(values)
     x = sliding_window_view(scaled, config.timesteps, axis=0).transpose(0, 2, 1)
-    ends = np.arange(config.timesteps - 1, len(values))
-    if dataset.time_column is not None:
-        ids = [str(t) for t in frame[dataset.time_column].to_numpy()[ends]]
-    else:
-        ids = (ends + 1).tolist()
-    return x, ids
+    return x, row_ids(frame, dataset, np.arange(config.timesteps - 1, len(values)))
 
 
 def _require_columns(frame: pd.DataFrame, columns: list, name: str) -> None:
