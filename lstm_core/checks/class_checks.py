@@ -49,7 +49,8 @@ def sequences_left_out(ctx: CheckContext):
     if facts is None:
         return
     short, unlabelled = facts.left_out.get("short", {}), facts.left_out.get("unlabelled", [])
-    if not short and not unlabelled:
+    without_id = facts.left_out.get("rows_without_id", 0)
+    if not short and not unlabelled and not without_id:
         return
     unit = "sequence" if facts.lengths is not None else "window"
     parts = []
@@ -59,11 +60,15 @@ def sequences_left_out(ctx: CheckContext):
         parts.append(f"{len(short)} shorter than min_length = {ctx.config.min_length}: {listed}{more}")
     if unlabelled:
         parts.append(f"{len(unlabelled)} with no label: {_ids(unlabelled)}")
+    if without_id:
+        parts.append(f"{without_id} row(s) with an empty '{ctx.config.id_column}' belong to no sequence")
     yield Finding(
-        "DATA022", "warning", f"{len(short) + len(unlabelled)} {unit}(s) left out",
+        "DATA022", "warning", f"{len(short) + len(unlabelled)} {unit}(s) left out"
+        + (f", {without_id} row(s) without an id" if without_id else ""),
         f"{'; '.join(parts)}. A {unit} with (almost) no steps, or no class, has nothing to teach; they take no part "
-        "in training or scoring. Lower min_length to keep short ones, or fill in the missing labels.",
-        evidence={"short": short, "unlabelled": unlabelled, "min_length": ctx.config.min_length}, area="data")
+        "in training or scoring. Lower min_length to keep short ones, fill in the missing labels or ids.",
+        evidence={"short": short, "unlabelled": unlabelled, "rows_without_id": without_id,
+                  "min_length": ctx.config.min_length}, area="data")
 
 
 @register("DATA023")

@@ -14,19 +14,21 @@ UNKNOWN = -1
 
 def label_values(column: Iterable) -> np.ndarray:
     """Labels as clean Python values: whole floats (a 0/1 column pandas read as 1.0) become ints, text is stripped,
-    empty cells become None."""
-    out = []
-    for value in column:
-        if value is None or (isinstance(value, float) and not np.isfinite(value)) or value is pd.NA:
-            out.append(None)
-        elif isinstance(value, (bool, np.bool_, int, np.integer)):
-            out.append(int(value))
-        elif isinstance(value, (float, np.floating)):
-            out.append(int(value) if float(value).is_integer() else float(value))
-        else:
-            text = str(value).strip()
-            out.append(text or None)
-    return np.array(out, dtype=object)
+    empty cells become None. Each distinct value is cleaned once, so a long file costs little."""
+    codes, uniques = pd.factorize(pd.Series(list(column) if not hasattr(column, "__len__") else column))
+    cleaned = np.array([*(clean_label(value) for value in uniques), None], dtype=object)
+    return cleaned[codes]
+
+
+def clean_label(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and not np.isfinite(value)):
+        return None
+    if isinstance(value, (bool, np.bool_, int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value) if float(value).is_integer() else float(value)
+    text = str(value).strip()
+    return text or None
 
 
 @dataclass(frozen=True)

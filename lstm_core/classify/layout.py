@@ -217,7 +217,7 @@ def _categorical(series: pd.Series) -> bool:
 
 
 def _class_count(series: pd.Series) -> int:
-    return len({v for v in label_values(series) if v is not None})
+    return len({v for v in label_values(series.dropna().unique()) if v is not None})
 
 
 def _guess_id(dataset: Dataset, label: str | None) -> str | None:

@@ -56,6 +56,7 @@ def read_long(frame: pd.DataFrame, id_column: str, order_column: str | None, lab
               features: list[str]) -> Sequences:
     """One row per time step. Sequences keep the order in which their ids first appear; rows within a sequence are
     sorted by the order column (stable), or kept in file order."""
+    without_id = int(frame[id_column].isna().sum())
     frame = frame[frame[id_column].notna()]
     codes, uniques = pd.factorize(frame[id_column], sort=False)
     sort_by = pd.DataFrame({"sequence": codes})
@@ -67,8 +68,9 @@ def read_long(frame: pd.DataFrame, id_column: str, order_column: str | None, lab
     values = frame[features].to_numpy(dtype="float64")[rows]
     steps = np.split(values, starts[1:])
     ids = [_plain(uniques[code]) for code in codes[starts]]
+    left_out = {"short": {}, "unlabelled": [], "conflict": {}, "rows_without_id": without_id}
     if label_column is None:
-        return Sequences(ids, steps, np.full(len(ids), None, dtype=object), features)
+        return Sequences(ids, steps, np.full(len(ids), None, dtype=object), features, left_out=left_out)
     raw = label_values(frame[label_column].to_numpy()[rows])
     labels, conflicts = [], {}
     for sequence_id, seen in zip(ids, np.split(raw, starts[1:]), strict=True):
@@ -76,7 +78,7 @@ def read_long(frame: pd.DataFrame, id_column: str, order_column: str | None, lab
         if len(set(present)) > 1:
             conflicts[sequence_id] = present
         labels.append(present[-1] if present else None)
-    return Sequences(ids, steps, np.array(labels, dtype=object), features, conflicts)
+    return Sequences(ids, steps, np.array(labels, dtype=object), features, conflicts, left_out)
 
 
 def read_wide(frame: pd.DataFrame, label_column: str | None, id_column: str | None,

@@ -94,10 +94,12 @@ def test_steady_labels_raise_no_conflict():
 def test_sequences_too_short_or_unlabelled_are_left_out_and_named():
     frame = long_frame(lengths=[10] * 9 + [1])
     frame.loc[frame.id == 5, "label"] = np.nan
+    frame.loc[[0, 1], "id"] = np.nan
     finding = only(check(frame), "DATA022")
     assert finding.severity == "warning"
     assert finding.evidence["short"] == {10: 1, 20: 1, 30: 1, 40: 1}
     assert finding.evidence["unlabelled"] == [5]
+    assert finding.evidence["rows_without_id"] == 2
     assert "10 (1 step)" in finding.detail
 
 
