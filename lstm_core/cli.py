@@ -152,9 +152,9 @@ def _run(args: argparse.Namespace, report: dict) -> int:
     config, _ = resolve_task(dataset, config)
     if config.classifies:
         return _run_classification(args, dataset, config, report)
-    if name is not None and config.target is None:
-        from .samples import SAMPLES
+    from .samples import SAMPLES
 
+    if name in SAMPLES and config.target is None:
         sample = SAMPLES[name]
         config = config.replace(target=sample.target, features=sample.features, season=config.season or sample.season)
     config = default_config(dataset, config)
