@@ -90,10 +90,13 @@ def _checked_columns(dataset: Dataset, config: RunConfig) -> RunConfig:
     return config.replace(features=tuple(f for f in config.features if f != config.target))
 
 
-def train(prepared: Prepared, listeners=(), runner_holder: list | None = None):
+def train(prepared: Prepared, listeners=(), runner_holder: list | None = None, monitors: bool = True):
+    from .monitors import attach_monitors
     from .train import Runner
 
     runner = Runner(prepared.config, prepared.windows, listeners)
+    if monitors:
+        attach_monitors(runner)
     if runner_holder is not None:
         runner_holder.append(runner)
     return runner.run()

@@ -49,15 +49,25 @@ class Runner:
         self.state = RunState(config=config, jit_compile=jit_compile)
         self._stop_reason = ""
 
-    def request_stop(self, reason: str = "stopped by the user") -> None:
-        """Stop after the current batch; safe to call from any listener, even before fit starts."""
+    def request_stop(self, reason: str = "stopped by the user", status: str = "stopped_early") -> None:
+        """Stop after the current batch; safe to call from any listener, even before fit starts.
+
+        A runtime monitor that finds the run diverging passes status="diverged": the run ends with that status.
+        """
         self._stop_reason = reason
+        if status != "stopped_early":
+            self.state.status, self.state.reason = status, reason
         if self.state.model is not None:
             self.state.model.stop_training = True
 
     @property
     def stop_requested(self) -> bool:
         return bool(self._stop_reason)
+
+    def add_finding(self, finding: Finding) -> None:
+        """A runtime finding: kept with the run and emitted at once, so the page can show it and mark its epoch."""
+        self.state.findings.append(finding)
+        self.emit("finding", finding.to_dict())
 
     def emit(self, kind: str, payload: dict) -> None:
         for listener in self.listeners:

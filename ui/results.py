@@ -32,7 +32,9 @@ def render_results() -> None:
                 f"{seconds:.1f} s" + ("" if state.jit_compile else " · trained without XLA"))
     render_findings(state.findings, key="run")
     log_scale = st.checkbox("Log scale", key="loss_log")
-    st.plotly_chart(charts.loss_chart(state.history, None, log_scale, best_epoch=state.best_epoch), width="stretch")
+    markers = [{"epoch": f.epoch, "code": f.code} for f in state.findings if f.epoch]
+    st.plotly_chart(charts.loss_chart(state.history, None, log_scale, markers=markers, best_epoch=state.best_epoch),
+                    width="stretch")
     if report is None:
         return
     beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())

@@ -7,24 +7,29 @@ import time
 import streamlit as st
 
 from lstm_core.errors import translate
+from lstm_core.monitors import attach_monitors
 from lstm_core.pipeline import Prepared, evaluate
 
 from . import charts
+from .findings import plain
 from .state import REPORT, RUN, RUN_PREPARED
 
 # Redraw the chart at most this often: drawing costs page time, never training time.
 REDRAW_SECONDS = 0.3
+ICONS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 
 
 class LiveView:
     """Listener: draws progress and the growing loss curve into placeholders made before fit starts."""
 
-    def __init__(self, progress, chart, epochs: int):
-        self.progress, self.chart, self.epochs = progress, chart, epochs
+    def __init__(self, progress, chart, epochs: int, notes=None):
+        self.progress, self.chart, self.epochs, self.notes = progress, chart, epochs, notes
         self.steps = 1
         self.started = time.monotonic()
         self.last_draw = 0.0
         self.history: dict[str, list[float]] = {"loss": [], "val_loss": []}
+        # Runtime findings as they arrive: listed beside the chart and marked on it at their epoch.
+        self.findings: list[dict] = []
 
     def __call__(self, kind: str, payload: dict) -> None:
         if kind == "start":
@@ -35,6 +40,8 @@ class LiveView:
             self._progress(done, f"Epoch {payload['epoch']}/{self.epochs}")
         elif kind == "epoch_end":
             self._epoch_end(payload)
+        elif kind == "finding":
+            self._finding(payload)
 
     def _epoch_end(self, payload: dict) -> None:
         self.history["loss"].append(payload["loss"])
@@ -43,9 +50,19 @@ class LiveView:
         epoch = payload["epoch"]
         self._progress(epoch / self.epochs, f"Epoch {epoch}/{self.epochs} · loss {payload['loss']:.4g}")
         now = time.monotonic()
-        if now - self.last_draw >= REDRAW_SECONDS or epoch == self.epochs:
+        # A finding arrives just before its epoch's curve point: draw both together, whatever the throttle says.
+        fresh_finding = any(f.get("epoch") == epoch for f in self.findings)
+        if now - self.last_draw >= REDRAW_SECONDS or epoch == self.epochs or fresh_finding:
             self.last_draw = now
-            self.chart.plotly_chart(charts.loss_chart(self.history, self.epochs), width="stretch")
+            markers = [{"epoch": f["epoch"], "code": f["code"]} for f in self.findings if f.get("epoch")]
+            self.chart.plotly_chart(charts.loss_chart(self.history, self.epochs, markers=markers), width="stretch")
+
+    def _finding(self, payload: dict) -> None:
+        self.findings.append(payload)
+        if self.notes is not None:
+            self.notes.markdown("\n\n".join(
+                f"{ICONS.get(f['severity'], '')} **{f['code']}** · epoch {f.get('epoch', '?')}  \n{plain(f['title'])}"
+                for f in self.findings))
 
     def _progress(self, done: float, text: str) -> None:
         elapsed = time.monotonic() - self.started
@@ -66,15 +83,17 @@ def train_live(prepared: Prepared) -> None:
     stop_slot.button("Stop training", key="stop_training",
                      help="Ends the run now; the model and the curve so far are kept.")
     progress = st.progress(0.0, text="Building and compiling the model (the first epoch includes compilation)…")
-    chart = st.empty()
-    runner.listeners.append(LiveView(progress, chart, prepared.config.epochs))
+    chart_column, notes_column = st.columns([3, 1])
+    chart, notes = chart_column.empty(), notes_column.empty()
+    attach_monitors(runner)
+    runner.listeners.append(LiveView(progress, chart, prepared.config.epochs, notes))
     try:
         runner.run()
     except Exception as exc:  # the page's boundary: TensorFlow's errors become a finding
         runner.state.status = "error"
         runner.state.reason = "training failed"
         runner.state.findings.append(translate(exc))
-    for slot in (stop_slot, progress, chart):
+    for slot in (stop_slot, progress, chart, notes):
         slot.empty()
     finish_run()
 
