@@ -12,12 +12,21 @@ st.title("LSTM Playground")
 st.caption("Train an LSTM on a time series and watch it learn. Mistakes in data, shapes, architecture and "
            "training settings are caught and explained here, with a fix one click away.")
 
+from lstm_core.classify import ClassPrepared, guess_layout, prepare_any  # noqa: E402
+from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import Dataset, load_csv  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
-from lstm_core.pipeline import Prepared, default_config, prepare  # noqa: E402
-from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv  # noqa: E402
+from lstm_core.pipeline import Prepared, default_config  # noqa: E402
+from lstm_core.samples import (  # noqa: E402
+    CLASSIFICATION_SAMPLES,
+    DEFAULT_SAMPLE,
+    SAMPLES,
+    classification_sample_csv,
+    sample_csv,
+)
 from ui import charts  # noqa: E402
+from ui.classification import data_view, role_controls, summary_line  # noqa: E402
 from ui.controls import column_controls, read_config, settings_sidebar  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
@@ -26,6 +35,9 @@ from ui.state import DATA_ID, LAST_FIX, RUN, keep_settings, set_widgets  # noqa:
 from ui.training import finish_interrupted_run, train_live  # noqa: E402
 
 MAX_PREVIEW_POINTS = 20_000
+ALL_SAMPLES = {**SAMPLES, **CLASSIFICATION_SAMPLES}
+TASK_LABELS = {"forecast": "Forecast the next values", "classify-sequences": "Classify whole sequences",
+               "classify-windows": "Classify each window (label per time step)"}
 keep_settings()
 
 
@@ -39,10 +51,11 @@ def choose_data() -> tuple[str, bytes, str] | None:
     source = st.radio("Data", ["Built-in sample", "Upload a CSV"], horizontal=True, key="source")
     if source == "Built-in sample":
         st.session_state.setdefault("sample", DEFAULT_SAMPLE)
-        name = st.selectbox("Sample", list(SAMPLES), format_func=lambda n: SAMPLES[n].title, key="sample")
-        st.caption(SAMPLES[name].description)
-        return f"sample:{name}", sample_csv(name), f"{name}.csv"
-    upload = st.file_uploader("CSV file: one row per time step, a header row, numeric columns",
+        name = st.selectbox("Sample", list(ALL_SAMPLES), format_func=_sample_title, key="sample")
+        st.caption(ALL_SAMPLES[name].description)
+        raw = sample_csv(name) if name in SAMPLES else classification_sample_csv(name)
+        return f"sample:{name}", raw, f"{name}.csv"
+    upload = st.file_uploader("CSV file with a header row: a time series, or labelled sequences (long or wide)",
                               type=["csv", "tsv", "txt"], key="upload")
     if upload is None:
         st.info("Drop a CSV here, or switch back to a built-in sample.")
@@ -51,17 +64,30 @@ def choose_data() -> tuple[str, bytes, str] | None:
     return f"upload:{hashlib.sha256(raw).hexdigest()[:16]}", raw, upload.name
 
 
+def _sample_title(name: str) -> str:
+    kind = "forecast" if name in SAMPLES else "classification"
+    return f"{ALL_SAMPLES[name].title} · {kind}"
+
+
 def reset_settings_for(data_id: str, dataset: Dataset) -> None:
-    """New data: point the column pickers at it; every other setting stays as the user left it."""
+    """New data: a sample brings its own settings; an upload keeps the user's and gets the guessed task and roles."""
     if st.session_state.get(DATA_ID) == data_id:
         return
     st.session_state[DATA_ID] = data_id
-    sample = SAMPLES.get(data_id.removeprefix("sample:")) if data_id.startswith("sample:") else None
-    if sample:
-        set_widgets({"target": sample.target, "features": sample.features, "season": sample.season})
+    name = data_id.removeprefix("sample:") if data_id.startswith("sample:") else None
+    if name in SAMPLES:
+        sample = SAMPLES[name]
+        set_widgets(RunConfig(target=sample.target, features=sample.features, season=sample.season).to_dict())
+    elif name in CLASSIFICATION_SAMPLES:
+        set_widgets(CLASSIFICATION_SAMPLES[name].config().to_dict())
     else:
-        config = default_config(dataset)
-        set_widgets({"target": config.target, "features": (), "season": 0})
+        guess = guess_layout(dataset)
+        roles = {"id_column": None, "order_column": None, "label_column": None, "layout": "auto", "maxlen": None}
+        if guess.task == "forecast":
+            config = default_config(dataset)
+            set_widgets({**roles, "task": "forecast", "target": config.target, "features": (), "season": 0})
+        else:
+            set_widgets({**roles, **guess.patch(), "features": ()})
 
 
 def data_section() -> Dataset | None:
@@ -89,12 +115,16 @@ def columns_and_preview(dataset: Dataset) -> None:
     with left:
         st.markdown(f"**{plain(dataset.name)}** · {dataset.rows:,} rows · time column: "
                     f"{plain(dataset.time_column) if dataset.time_column else 'none found (row order is used)'}")
-        column_controls(st, dataset.numeric_columns, _missing_in_use(missing))
+        task = st.radio("Task", list(TASK_LABELS), format_func=TASK_LABELS.get, key=_task_key())
+        if task == "forecast":
+            column_controls(st, dataset.numeric_columns, _missing_in_use(missing))
+        else:
+            role_controls(dataset, task)
         if total_missing:
             st.caption("Missing values per column: " + ", ".join(f"{plain(c)}: {n}" for c, n in missing.items() if n))
     with right:
         chosen = [st.session_state.get("cfg.target"), *st.session_state.get("cfg.features", [])]
-        chosen = [c for c in chosen if c in dataset.frame.columns]
+        chosen = [c for c in chosen if c in dataset.numeric_columns][:8] or dataset.numeric_columns[:3]
         frame = dataset.frame
         if len(frame) > MAX_PREVIEW_POINTS:
             frame = frame.iloc[:: len(frame) // MAX_PREVIEW_POINTS + 1]
@@ -103,19 +133,26 @@ def columns_and_preview(dataset: Dataset) -> None:
         st.dataframe(dataset.frame.head(200), width="stretch")
 
 
+def _task_key() -> str:
+    key = "cfg.task"
+    if st.session_state.get(key) not in TASK_LABELS:
+        st.session_state[key] = "forecast"
+    return key
+
+
 def _missing_in_use(missing: dict[str, int]) -> int:
     chosen = [st.session_state.get("cfg.target"), *st.session_state.get("cfg.features", [])]
     return sum(missing.get(c, 0) for c in chosen)
 
 
-def checks_section(dataset: Dataset) -> Prepared | None:
+def checks_section(dataset: Dataset) -> Prepared | ClassPrepared | None:
     st.subheader("2 · Checks before training")
     config, problem = read_config()
     if config is None:
         st.error(f"The settings cannot be used: {problem}")
         return None
     try:
-        prepared = prepare(dataset, config)
+        prepared = prepare_any(dataset, config)
     except ProblemError as error:
         render_finding(error.finding, key="prepare")
         return None
@@ -127,16 +164,21 @@ def checks_section(dataset: Dataset) -> Prepared | None:
         st.toast("Fix applied: " + ", ".join(f"{k} → {v}" for k, v in patch.items()))
     shown = [f for f in prepared.findings if f.severity != "info"]
     if not shown:
-        counts = prepared.window_counts
-        st.success(f"No problems found. Windows: {counts.get('train', 0)} train · {counts.get('val', 0)} "
-                   f"validation · {counts.get('test', 0)} test, each {config.timesteps} steps × "
-                   f"{1 + len(config.features)} feature(s).")
+        st.success(summary_line(prepared) if isinstance(prepared, ClassPrepared) else forecast_summary(prepared))
     render_findings(shown, key="pre")
+    if isinstance(prepared, ClassPrepared) and len(prepared.encoder):
+        data_view(prepared)
     notes = [f for f in prepared.findings if f.severity == "info"]
     if notes:
         with st.expander(f"Notes on reading the data ({len(notes)})"):
             render_findings(notes, key="notes")
     return prepared
+
+
+def forecast_summary(prepared: Prepared) -> str:
+    counts, config = prepared.window_counts, prepared.config
+    return (f"No problems found. Windows: {counts.get('train', 0)} train · {counts.get('val', 0)} validation · "
+            f"{counts.get('test', 0)} test, each {config.timesteps} steps × {1 + len(config.features)} feature(s).")
 
 
 def training_section(prepared: Prepared | None) -> None:
@@ -152,7 +194,7 @@ def training_section(prepared: Prepared | None) -> None:
 def main() -> None:
     page_links()
     dataset = data_section()
-    settings_sidebar()
+    settings_sidebar(st.session_state.get("cfg.task", "forecast"))
     prepared = None
     if dataset is not None:
         columns_and_preview(dataset)

@@ -11,7 +11,9 @@ from lstm_core.config import (
     MISSING,
     OPTIMIZERS,
     OUTPUT_ACTIVATIONS,
+    PADDINGS,
     SCALINGS,
+    TRUNCATIONS,
     ConfigError,
     RunConfig,
 )
@@ -19,6 +21,8 @@ from lstm_core.config import (
 from .state import AUTO, from_widget, to_widget, widget_key
 
 DEFAULTS = RunConfig()
+PAD_LABELS = {"pre": "before the sequence", "post": "after the sequence", "none": "none (lengths must match)"}
+TRUNCATE_LABELS = {"pre": "cut the start (keep the end)", "post": "cut the end (keep the start)"}
 MISSING_LABELS = {"none": "leave as is (blocks training if any)", "interpolate": "interpolate",
                   "ffill": "forward-fill", "drop": "drop the rows"}
 
@@ -32,7 +36,7 @@ def _ensure(field: str, value) -> str:
 
 def _number(container, label: str, field: str, step, fmt: str | None = None, help: str | None = None):
     low, high = LIMITS[field]
-    if field == "output_units":
+    if field in ("output_units", "maxlen"):
         low = 0  # the widget's 0 means "auto"
     kind = float if isinstance(step, float) else int
     return container.number_input(label, min_value=kind(low), max_value=kind(high), step=step, format=fmt,
@@ -56,19 +60,30 @@ def column_controls(container, numeric_columns: list[str], missing_total: int) -
             labels=MISSING_LABELS, help="Nothing is filled in silently: choose how empty cells are handled.")
 
 
-def settings_sidebar() -> None:
+def settings_sidebar(task: str = "forecast") -> None:
     side = st.sidebar
     side.header("Settings")
-    with side.expander("Windows and split", expanded=True):
-        _number(st, "Timesteps (window length)", "timesteps", 1, help="Rows of history in each input window.")
-        _number(st, "Horizon (steps ahead)", "horizon", 1, help="Predict the value this many rows after the window.")
-        st.checkbox("Predict every step 1…horizon", key=_ensure("multi_step", DEFAULTS.multi_step))
-        _number(st, "Stride", "stride", 1, help="Rows between the starts of consecutive windows.")
-        _number(st, "Validation fraction", "val_fraction", 0.05, "%.2f")
-        _number(st, "Test fraction", "test_fraction", 0.05, "%.2f")
-        _choice(st, "Scaling (fit on train rows only)", "scaling", list(SCALINGS))
-        _number(st, "Season length (0 = detect)", "season", 1,
-                help="Used by the seasonal-naive baseline.")
+    if task == "classify-sequences":
+        with side.expander("Sequences and split", expanded=True):
+            _number(st, "Common length (0 = 95th percentile)", "maxlen", 1,
+                    help="Longer sequences are truncated, shorter ones padded to this many steps.")
+            _choice(st, "Padding", "pad", list(PADDINGS), labels=PAD_LABELS)
+            _choice(st, "Truncation", "truncate", list(TRUNCATIONS), labels=TRUNCATE_LABELS)
+            st.checkbox("Mask the padding", key=_ensure("masking", DEFAULTS.masking),
+                        help="The LSTM skips padded steps, so padding cannot change what it learns.")
+            _number(st, "Shortest usable sequence", "min_length", 1)
+            _split_and_scaling()
+    else:
+        with side.expander("Windows and split", expanded=True):
+            _number(st, "Timesteps (window length)", "timesteps", 1, help="Rows of history in each input window.")
+            _number(st, "Horizon (steps ahead)", "horizon", 1,
+                    help="Predict the value (or label) this many rows after the window.")
+            if task == "forecast":
+                st.checkbox("Predict every step 1…horizon", key=_ensure("multi_step", DEFAULTS.multi_step))
+            _number(st, "Stride", "stride", 1, help="Rows between the starts of consecutive windows.")
+            _split_and_scaling()
+            if task == "forecast":
+                _number(st, "Season length (0 = detect)", "season", 1, help="Used by the seasonal-naive baseline.")
     with side.expander("Model", expanded=True):
         _number(st, "LSTM layers", "layers", 1)
         _number(st, "Units per layer", "units", 1)
@@ -89,6 +104,12 @@ def settings_sidebar() -> None:
         st.checkbox("Early stopping on validation loss", key=_ensure("early_stopping", DEFAULTS.early_stopping))
         _number(st, "Patience (epochs)", "patience", 1)
         _number(st, "Seed", "seed", 1)
+
+
+def _split_and_scaling() -> None:
+    _number(st, "Validation fraction", "val_fraction", 0.05, "%.2f")
+    _number(st, "Test fraction", "test_fraction", 0.05, "%.2f")
+    _choice(st, "Scaling (fit on train rows only)", "scaling", list(SCALINGS))
 
 
 def read_config() -> tuple[RunConfig | None, str | None]:

@@ -21,7 +21,7 @@ def widget_key(field: str) -> str:
 def to_widget(field: str, value: Any) -> Any:
     if field in ("output_activation", "loss"):
         return value or AUTO
-    if field == "output_units":
+    if field in ("output_units", "maxlen"):
         return value or 0
     if field == "features":
         return list(value)
@@ -31,7 +31,7 @@ def to_widget(field: str, value: Any) -> Any:
 def from_widget(field: str, value: Any) -> Any:
     if field in ("output_activation", "loss"):
         return None if value == AUTO else value
-    if field == "output_units":
+    if field in ("output_units", "maxlen"):
         return int(value) or None
     if field == "features":
         return tuple(value)
