@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lstm_core.classify import ClassPrepared
 from lstm_core.model import summarize
 from lstm_core.pipeline import Prepared, forecast
 
 from . import charts
+from .classification import render_classification_results
 from .findings import render_findings
 from .state import REPORT, RUN, RUN_PREPARED
 
@@ -36,6 +38,10 @@ def render_results() -> None:
     st.plotly_chart(charts.loss_chart(state.history, None, log_scale, markers=markers, best_epoch=state.best_epoch),
                     width="stretch")
     if report is None:
+        return
+    if isinstance(prepared, ClassPrepared):
+        render_classification_results(prepared, state, report)
+        model_part(state.model)
         return
     beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())
     (st.success if beat else st.warning)(report.verdict)

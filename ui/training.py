@@ -6,6 +6,7 @@ import time
 
 import streamlit as st
 
+from lstm_core.classify import ClassPrepared, evaluate_classifier
 from lstm_core.errors import translate
 from lstm_core.monitors import attach_monitors
 from lstm_core.pipeline import Prepared, evaluate
@@ -113,6 +114,7 @@ def finish_run() -> None:
     if state.model is None or state.status in ("diverged", "error") or state.epochs_done == 0:
         return
     try:
-        st.session_state[REPORT] = evaluate(prepared, state.model)
+        score = evaluate_classifier if isinstance(prepared, ClassPrepared) else evaluate
+        st.session_state[REPORT] = score(prepared, state.model)
     except Exception as exc:  # a model that cannot predict is reported, not raised
         state.findings.append(translate(exc, area="evaluation"))
