@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .config import RunConfig
-from .samples import SAMPLES
+from .samples import CLASSIFICATION_SAMPLES, SAMPLES, classification_sample_csv, sample_csv
 
 
 @dataclass(frozen=True)
@@ -21,15 +21,36 @@ class Scenario:
     base: dict = field(default_factory=dict)
 
     def config(self) -> RunConfig:
+        if self.sample in CLASSIFICATION_SAMPLES:
+            return CLASSIFICATION_SAMPLES[self.sample].config(**self.base, **self.broken)
         sample = SAMPLES[self.sample]
         settings = {"target": sample.target, "features": sample.features, "season": sample.season,
                     "epochs": 20, **self.base, **self.broken}
         return RunConfig().replace(**settings)
 
+    def csv(self) -> bytes:
+        if self.sample in CLASSIFICATION_SAMPLES:
+            return classification_sample_csv(self.sample)
+        return sample_csv(self.sample)
+
+    @property
+    def sample_title(self) -> str:
+        return (CLASSIFICATION_SAMPLES.get(self.sample) or SAMPLES[self.sample]).title
+
 
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
+        Scenario("ragged", "Ragged sequences",
+                 "Pen gestures take 15 to 60 steps. Keras needs (batch, timesteps, features) with one length, and "
+                 "with padding switched off the sequences cannot be stacked into a batch at all.",
+                 "gestures", {"pad": "none"}, ("DATA023",)),
+        Scenario("sigmoid_three_classes", "A 1-unit sigmoid head on 3 classes",
+                 "A binary head copied from another project onto a 3-class problem, with sparse categorical "
+                 "cross-entropy. Keras gets deep into fit and fails with \"Received a label value of 2 which is "
+                 "outside the valid range of [0, 1)\".",
+                 "shapes", {"output_units": 1, "output_activation": "sigmoid",
+                            "loss": "sparse_categorical_crossentropy"}, ("ARCH011",)),
         Scenario("lr_too_high", "Learning rate 10",
                  "Someone copied a learning rate from an SGD tutorial into Adam. The loss jumps around and never "
                  "settles, yet it never turns into NaN, so nothing in Keras complains.",

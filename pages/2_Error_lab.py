@@ -9,11 +9,11 @@ st.title("Error lab")
 st.caption("Classic LSTM mistakes, one click each. Open one in the Playground, see the flag and its explanation, "
            "press Apply fix, and train again.")
 
+from lstm_core.classify import prepare_any  # noqa: E402
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import load_csv  # noqa: E402
+from lstm_core.findings import ProblemError  # noqa: E402
 from lstm_core.lab import SCENARIOS, Scenario  # noqa: E402
-from lstm_core.pipeline import prepare  # noqa: E402
-from lstm_core.samples import SAMPLES, sample_csv  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.state import DATA_ID, REPORT, RUN, keep_settings, set_widgets  # noqa: E402
@@ -25,8 +25,11 @@ WHEN = {"before": "caught before training", "during": "shows in the loss curve w
 @st.cache_data(show_spinner=False)
 def preflight(name: str) -> list:
     scenario = SCENARIOS[name]
-    dataset = load_csv(sample_csv(scenario.sample), f"{scenario.sample}.csv")
-    return prepare(dataset, scenario.config()).findings
+    dataset = load_csv(scenario.csv(), f"{scenario.sample}.csv")
+    try:
+        return prepare_any(dataset, scenario.config()).findings
+    except ProblemError as problem:
+        return [problem.finding]
 
 
 def open_in_playground(scenario: Scenario) -> None:
@@ -48,7 +51,7 @@ def changed_settings(scenario: Scenario) -> str:
 def card(scenario: Scenario) -> None:
     with st.container(border=True):
         st.markdown(f"#### {plain(scenario.title)}")
-        st.caption(f"Sample: {SAMPLES[scenario.sample].title} · changed: {changed_settings(scenario)} · "
+        st.caption(f"Sample: {scenario.sample_title} · changed: {changed_settings(scenario)} · "
                    f"{WHEN[scenario.when]}")
         st.write(scenario.story)
         findings = [f for f in preflight(scenario.name) if f.severity != "info"]

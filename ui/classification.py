@@ -86,10 +86,11 @@ def data_view(prepared: ClassPrepared) -> None:
             if len(lengths):
                 st.plotly_chart(length_histogram(lengths, prepared.maxlen), width="stretch")
                 summary = prepared.length_summary()
-                if summary.get("ragged"):
+                if summary.get("ragged") and summary.get("pad_value") is not None:
+                    masked = "is masked, so the model skips it" if prepared.config.masking else "is NOT masked"
                     st.caption(f"Lengths differ ({summary['min']}–{summary['max']}): {summary['padded']} padded and "
                                f"{summary['truncated']} truncated to {summary['maxlen']} steps; padding value "
-                               f"{summary['pad_value']:.4g} is masked, so the model skips it.")
+                               f"{summary['pad_value']:.4g} {masked}.")
 
 
 def length_histogram(lengths: np.ndarray, maxlen: int) -> go.Figure:
