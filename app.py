@@ -27,7 +27,7 @@ from lstm_core.samples import (  # noqa: E402
 )
 from ui import charts  # noqa: E402
 from ui.classification import data_view, role_controls, summary_line  # noqa: E402
-from ui.controls import column_controls, read_config, settings_sidebar  # noqa: E402
+from ui.controls import column_controls, flag_settings, read_config, settings_sidebar  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
@@ -194,11 +194,13 @@ def training_section(prepared: Prepared | None) -> None:
 def main() -> None:
     page_links()
     dataset = data_section()
-    settings_sidebar(st.session_state.get("cfg.task", "forecast"))
+    slots = settings_sidebar(st.session_state.get("cfg.task", "forecast"))
     prepared = None
     if dataset is not None:
         columns_and_preview(dataset)
         prepared = checks_section(dataset)
+    if prepared is not None:
+        flag_settings(slots, prepared.findings)
     training_section(prepared)
     if RUN in st.session_state:
         render_results()

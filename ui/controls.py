@@ -60,11 +60,14 @@ def column_controls(container, numeric_columns: list[str], missing_total: int) -
             labels=MISSING_LABELS, help="Nothing is filled in silently: choose how empty cells are handled.")
 
 
-def settings_sidebar(task: str = "forecast") -> None:
+def settings_sidebar(task: str = "forecast") -> dict:
+    """Draws the settings; returns a slot at the top of each group where findings about it are flagged."""
     side = st.sidebar
     side.header("Settings")
+    slots = {}
     if task == "classify-sequences":
         with side.expander("Sequences and split", expanded=True):
+            slots["windows"] = st.container()
             _number(st, "Common length (0 = 95th percentile)", "maxlen", 1,
                     help="Longer sequences are truncated, shorter ones padded to this many steps.")
             _choice(st, "Padding", "pad", list(PADDINGS), labels=PAD_LABELS)
@@ -75,6 +78,7 @@ def settings_sidebar(task: str = "forecast") -> None:
             _split_and_scaling()
     else:
         with side.expander("Windows and split", expanded=True):
+            slots["windows"] = st.container()
             _number(st, "Timesteps (window length)", "timesteps", 1, help="Rows of history in each input window.")
             _number(st, "Horizon (steps ahead)", "horizon", 1,
                     help="Predict the value (or label) this many rows after the window.")
@@ -85,6 +89,7 @@ def settings_sidebar(task: str = "forecast") -> None:
             if task == "forecast":
                 _number(st, "Season length (0 = detect)", "season", 1, help="Used by the seasonal-naive baseline.")
     with side.expander("Model", expanded=True):
+        slots["model"] = st.container()
         _number(st, "LSTM layers", "layers", 1)
         _number(st, "Units per layer", "units", 1)
         _choice(st, "Activation", "activation", list(ACTIVATIONS))
@@ -97,6 +102,7 @@ def settings_sidebar(task: str = "forecast") -> None:
         _choice(st, "Output activation", "output_activation", [AUTO, *OUTPUT_ACTIVATIONS])
         _choice(st, "Loss", "loss", [AUTO, *LOSSES])
     with side.expander("Training", expanded=True):
+        slots["training"] = st.container()
         _choice(st, "Optimiser", "optimizer", list(OPTIMIZERS))
         _number(st, "Learning rate", "learning_rate", 0.0001, "%.6g")
         _number(st, "Batch size", "batch_size", 1)
@@ -104,6 +110,7 @@ def settings_sidebar(task: str = "forecast") -> None:
         st.checkbox("Early stopping on validation loss", key=_ensure("early_stopping", DEFAULTS.early_stopping))
         _number(st, "Patience (epochs)", "patience", 1)
         _number(st, "Seed", "seed", 1)
+    return slots
 
 
 def _split_and_scaling() -> None:
@@ -123,3 +130,22 @@ def read_config() -> tuple[RunConfig | None, str | None]:
         return RunConfig(**values), None
     except ConfigError as problem:
         return None, str(problem)
+
+
+GROUPS = {
+    "windows": ("timesteps", "horizon", "multi_step", "stride", "val_fraction", "test_fraction", "scaling", "season",
+                "maxlen", "pad", "truncate", "masking", "min_length"),
+    "model": ("layers", "units", "activation", "recurrent_activation", "dropout", "recurrent_dropout",
+              "bidirectional", "output_units", "output_activation", "loss"),
+    "training": ("optimizer", "learning_rate", "batch_size", "epochs", "early_stopping", "patience", "seed"),
+}
+
+
+def flag_settings(slots: dict, findings: list) -> None:
+    """A one-line flag at the top of the settings group a finding's fix would change, beside the control."""
+    for finding in findings:
+        fields = list(finding.fix or {})
+        group = next((g for g, names in GROUPS.items() if any(f in names for f in fields)), None)
+        if group in slots and finding.severity in ("error", "warning"):
+            box = slots[group].error if finding.severity == "error" else slots[group].warning
+            box(f"{finding.code}: {finding.title} — see the checks", icon="⛔" if finding.severity == "error" else "⚠️")

@@ -32,7 +32,12 @@ def numbers(array) -> list[float]:
 
 
 def boxes(at: AppTest, kind: str) -> list[str]:
-    return [text(box.value) for box in getattr(at, kind)]
+    """Boxes in the page itself; the sidebar repeats a one-line flag beside the settings (see sidebar_flags)."""
+    return [text(box.value) for box in getattr(at.main, kind)]
+
+
+def sidebar_flags(at: AppTest) -> list[str]:
+    return [box.value for box in [*at.sidebar.error, *at.sidebar.warning]]
 
 
 def charts(at: AppTest) -> dict[str, dict]:
@@ -177,6 +182,7 @@ def test_timesteps_too_large_for_the_split_and_its_fix(app):
     settings(app, timesteps=200)
     [error] = boxes(app, "error")
     assert error.startswith("DATA007 · Too few rows for the window") and "200 + 1 = 201 rows" in error
+    assert [flag.split(":")[0] for flag in sidebar_flags(app)] == ["DATA007"]
     assert app.button(key="train").disabled
     [fix] = fix_buttons(app, "DATA007")
     assert fix.label == "Apply fix: timesteps → 89"
@@ -186,6 +192,7 @@ def test_timesteps_too_large_for_the_split_and_its_fix(app):
     assert not app.exception, app.exception
     assert app.number_input(key="cfg.timesteps").value == 89
     assert boxes(app, "error") == []
+    assert sidebar_flags(app) == []
     assert not app.button(key="train").disabled
     assert any("each 89 steps" in s for s in boxes(app, "success"))
 
