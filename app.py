@@ -161,7 +161,8 @@ def checks_section(dataset: Dataset) -> Prepared | ClassPrepared | None:
         return None
     patch = st.session_state.pop(LAST_FIX, None)
     if patch:
-        st.toast("Fix applied: " + ", ".join(f"{k} → {v}" for k, v in patch.items()))
+        again = " · press Train to train again" if RUN in st.session_state else ""
+        st.toast("Fix applied: " + ", ".join(f"{k} → {v}" for k, v in patch.items()) + again)
     shown = [f for f in prepared.findings if f.severity != "info"]
     if not shown:
         st.success(summary_line(prepared) if isinstance(prepared, ClassPrepared) else forecast_summary(prepared))
