@@ -38,6 +38,8 @@ lint: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/train_speed.py
+	$(BIN)/python bench/monitor_cost.py
+	$(BIN)/python bench/checks_speed.py
 	$(BIN)/python bench/window_speed.py
 	$(BIN)/python bench/first_paint.py
 
