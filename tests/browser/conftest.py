@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -155,6 +156,34 @@ class Playground:
 
     def selected(self, label: str) -> str:
         return self.page.get_by_role("combobox", name=label, exact=True).input_value()
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick the option of the selectbox `label` whose text contains `option`, as a user does: open, click."""
+        self.page.get_by_role("combobox", name=label, exact=True).click()
+        choice = self.page.get_by_role("option").filter(has_text=option)
+        self.rerun_after(lambda: choice.click())
+        assert option in self.selected(label)
+
+    def click_button(self, name: str) -> None:
+        """Click the one button named `name` and wait for the script run it causes."""
+        button = self.page.get_by_role("button", name=name, exact=True)
+        self.rerun_after(lambda: button.click())
+
+    def finding(self, code: str):
+        """The finding box(es) of `code` in the main area ("CODE · title…"), without the sidebar's one-line flags."""
+        return self.page.locator("[data-testid='stMain'] [data-testid='stAlert']").filter(has_text=f"{code} ·")
+
+    def finding_codes(self) -> set[str]:
+        """Codes of every finding on screen, in the main area ("CODE · …") and the sidebar's flags ("CODE: …")."""
+        return {m.group(1) for text in self.alerts() if (m := re.search(r"\b([A-Z]+\d{3})\b\s*[·:]", text))}
+
+    def wait_until_idle_and(self, condition: str, timeout: int = RERUN_TIMEOUT_MS) -> None:
+        """Wait until no script runs and the JavaScript expression `condition` holds (e.g. after a page switch)."""
+        self.page.wait_for_function(f"""() => document.querySelector("{IDLE}") !== null && ({condition})""",
+                                    timeout=timeout)
+
+    def heading_y(self, name: str) -> float:
+        return self.page.get_by_role("heading", name=name, exact=True).bounding_box()["y"]
 
     def click_train(self) -> None:
         train = self.page.get_by_role("button", name="Train", exact=True)
