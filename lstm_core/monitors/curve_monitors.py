@@ -31,7 +31,7 @@ SWING_WINDOW = 4
 SWING_RATIO = 2.0
 COLLAPSE_EPOCHS = 3
 COLLAPSE_LEVEL = 0.9
-# TRAIN103: over 5 epochs the loss moved less than 1 % while still at or above half the zero-skill level; or, above
+# TRAIN103: for 5 epochs every loss stayed within a 1 % band while at or above half the zero-skill level; or, above
 # the zero-skill level, its pace would need more than 200 epochs just to get down to that level.
 STALL_EPOCHS = 5
 STALL_CHANGE = 0.01
@@ -171,13 +171,16 @@ def stagnation_rule(curve: Curve, facts: Facts) -> tuple[str, dict] | None:
     loss = curve.loss
     if len(loss) <= STALL_EPOCHS or not finite(loss[-STALL_EPOCHS - 1:]) or loss[-STALL_EPOCHS - 1] <= 0:
         return None
-    before, now = loss[-STALL_EPOCHS - 1], loss[-1]
+    window = loss[-STALL_EPOCHS - 1:]
+    before, now = window[0], window[-1]
     change = (before - now) / before
+    # The band, not just the two ends: a loss bouncing around a slow descent can end where it began.
+    band = (max(window) - min(window)) / max(window)
     zero = facts.zero_skill
     reference, level = (zero, STALL_LEVEL) if zero else (loss[0], 0.8)
     evidence = {"loss": now, "loss_before": before, "epochs": STALL_EPOCHS, "relative_change": change,
-                "zero_skill": zero}
-    if now >= level * reference and abs(change) < STALL_CHANGE:
+                "band": band, "zero_skill": zero}
+    if now >= level * reference and band < STALL_CHANGE:
         return "flat", evidence
     if zero and now > zero:
         pace = -math.log(1 - change) / STALL_EPOCHS if 0 < change < 1 else 0.0
@@ -195,8 +198,9 @@ def stagnation(curve: Curve, facts: Facts):
     rule, evidence = found
     change = evidence["relative_change"]
     if rule == "flat":
-        what = (f"the loss moved {abs(change):.2%} in {STALL_EPOCHS} epochs and is still {evidence['loss']:.4g}, "
-                f"no better than {STALL_LEVEL:.0%} of always predicting the mean ({_g(facts.zero_skill)})")
+        what = (f"the loss stayed within {evidence['band']:.2%} for {STALL_EPOCHS} epochs and is still "
+                f"{evidence['loss']:.4g}, no better than {STALL_LEVEL:.0%} of always predicting the mean "
+                f"({_g(facts.zero_skill)})")
     else:
         what = (f"the loss is {evidence['loss']:.4g}, above the {_g(facts.zero_skill)} of always predicting the "
                 f"mean, and fell only {change:.2%} in {STALL_EPOCHS} epochs: at that pace it would take more than "

@@ -142,6 +142,12 @@ def test_a_crawl_far_above_zero_skill_on_unscaled_data_suggests_scaling():
     assert finding.fix == {"scaling": "standard"}
 
 
+def test_a_loss_bouncing_back_to_where_it_was_is_not_flat():
+    # machine_faults (classification) near its end: epochs 25 and 30 match, the epochs between do not.
+    loss = [0.448, 0.409, 0.417, 0.398, 0.412, 0.386, 0.405]
+    assert check("TRAIN103", Curve(loss), facts(zero_skill=0.673, loss="binary_crossentropy")) is None
+
+
 def test_a_converged_flat_loss_is_not_stagnation():
     assert check("TRAIN103", Curve([0.5, 0.2, 0.0931, 0.0930, 0.0930, 0.0929, 0.0929, 0.0929]), facts()) is None
 
