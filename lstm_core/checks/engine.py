@@ -52,6 +52,11 @@ class CheckContext:
     classes: ClassFacts | None = None
 
     @property
+    def unit(self) -> str:
+        """What one training example is called in this task, for the messages."""
+        return "sequences" if self.config.task == "classify-sequences" else "windows"
+
+    @property
     def target(self) -> np.ndarray | None:
         return None if self.values is None else self.values[:, self.target_index]
 

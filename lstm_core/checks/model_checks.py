@@ -123,10 +123,10 @@ def too_many_parameters(ctx: CheckContext):
     if params > limit:
         units = _largest_units(config, ctx.feature_count, limit, config.units - 1, ctx.n_classes)
         yield Finding(
-            "ARCH005", "warning", f"{params:,} weights for {train:,} training windows",
-            f"That is {params / train:.0f} weights per window (more than {PARAMS_PER_WINDOW}): the network can "
-            "memorise the training windows, so the validation loss rises early and forecasts are poor. Use fewer "
-            "units or layers, or more data.",
+            "ARCH005", "warning", f"{params:,} weights for {train:,} training {ctx.unit}",
+            f"That is {params / train:.0f} weights per example (more than {PARAMS_PER_WINDOW}): the network can "
+            f"memorise the training {ctx.unit}, so the validation loss rises early and predictions on new data are "
+            "poor. Use fewer units or layers, or more data.",
             evidence={"params": params, "train_windows": train, "params_per_window": round(params / train, 1),
                       "limit": PARAMS_PER_WINDOW, "units": config.units, "layers": config.layers},
             fix={"units": units} if units else None, area="model")

@@ -52,8 +52,8 @@ def batch_size_vs_data(ctx: CheckContext):
     if train and batch >= train:
         yield Finding(
             "TRAIN003", "warning", "Batch size covers the whole training set",
-            f"batch_size {batch} ≥ {train} training windows, so each epoch is a single update step; "
-            "training needs many more epochs to get anywhere. Use a batch of a quarter of the windows or less.",
+            f"batch_size {batch} ≥ {train} training {ctx.unit}, so each epoch is a single update step; "
+            f"training needs many more epochs to get anywhere. Use a batch of a quarter of the {ctx.unit} or less.",
             evidence={"batch_size": batch, "train_windows": train},
             fix={"batch_size": max(1, min(DEFAULT_BATCH, train // 4))}, area="training")
 
@@ -66,7 +66,7 @@ def batch_size_one(ctx: CheckContext):
         return
     yield Finding(
         "TRAIN004", "warning", "Batch size 1",
-        f"Every one of the {train} training windows is its own update step: an epoch takes {train} steps, "
+        f"Every one of the {train} training {ctx.unit} is its own update step: an epoch takes {train} steps, "
         "each gradient comes from a single window, and the loss curve is noisy. Batches of 16 – 64 train "
         "faster and steadier.",
         evidence={"batch_size": 1, "train_windows": train, "steps_per_epoch": train},
@@ -85,7 +85,7 @@ def few_updates(ctx: CheckContext):
         epochs = math.ceil(MIN_UPDATES / steps)
         yield Finding(
             "TRAIN005", "warning", f"Only {updates} weight updates in the whole run",
-            f"{config.epochs} epoch(s) × {steps} step(s) per epoch ({train} windows in batches of "
+            f"{config.epochs} epoch(s) × {steps} step(s) per epoch ({train} {ctx.unit} in batches of "
             f"{config.batch_size}) give the optimiser {updates} steps, fewer than {MIN_UPDATES}: the model will "
             f"stop long before it has learnt anything. Train for {epochs} epochs or more (early stopping ends "
             "the run when it stops improving).",
