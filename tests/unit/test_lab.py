@@ -1,0 +1,152 @@
+"""The error lab end to end, one scenario at a time: the broken settings are flagged, a broken run shows the flag the
+lab promises on its loss curve, and the fixes on offer lead to a healthy run that beats its naive baseline.
+
+Real Keras training on the real built-in samples, with the scenarios' own epochs: the broken runs are cut short by
+their monitors or by early stopping, and most of each run's time is the first epoch's compilation.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lstm_core.classify import ClassPrepared, evaluate_classifier, prepare_any
+from lstm_core.data import load_csv
+from lstm_core.lab import SCENARIOS
+from lstm_core.pipeline import evaluate, train
+
+ALL = sorted(SCENARIOS)
+DURING = sorted(name for name, s in SCENARIOS.items() if s.when == "during")
+CLASSIFYING = sorted(name for name in ALL if SCENARIOS[name].config().classifies)
+FORECASTING = sorted(set(ALL) - set(CLASSIFYING))
+# monthly_sales rises 0.6 a month: its test part lies above every value seen in training, and none of the LSTMs the
+# lab's fixes give (nor the sample's own defaults) extrapolates that far. On this machine the fixed runs score test
+# MAE 46 (too_big_model) and 50 (batch_too_big) against persistence's 5.4, with no finding to say so.
+TRENDING = ("batch_too_big", "too_big_model")
+
+# The runtime findings each "during" scenario promises on its loss curve, and the status the run must end with.
+PROMISED = {
+    "lr_too_high": ({"TRAIN101", "TRAIN102"}, "diverged"),
+    "lr_too_low": ({"TRAIN103"}, "stopped_early"),
+    "too_big_model": ({"TRAIN105"}, None),
+}
+BIG_MODEL_SILENT = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "no runtime monitor fires for 3 x 256 units on monthly_sales: the validation loss rises three epochs in a row "
+    "(0.074, 0.204, 0.368, 0.385), falls at epoch 5 and early stopping (patience 5) ends the run at epoch 6; TRAIN105 "
+    "needs four rises in a row, and without early stopping 20 epochs never give four either"))
+NO_PERSISTENCE_WIN = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "the fixed LSTM does not beat persistence on the trending monthly_sales sample (see TRENDING)"))
+
+
+def _params(names: list[str], marks: dict) -> list:
+    return [pytest.param(name, marks=marks.get(name, ())) for name in names]
+
+
+class Lab:
+    """Runs each scenario's trainings once and keeps them: several tests read the same run."""
+
+    def __init__(self):
+        self._datasets, self._runs = {}, {}
+
+    def dataset(self, name: str):
+        scenario = SCENARIOS[name]
+        if scenario.sample not in self._datasets:
+            self._datasets[scenario.sample] = load_csv(scenario.csv(), f"{scenario.sample}.csv")
+        return self._datasets[scenario.sample]
+
+    def prepare(self, name: str, config):
+        return prepare_any(self.dataset(name), config)
+
+    def run(self, name: str, config):
+        """(prepared, state) of a training through pipeline.train, which puts the runtime monitors on the runner
+        for a classifier too, as the Playground does (train_classifier trains without them)."""
+        key = (SCENARIOS[name].sample, config)
+        if key not in self._runs:
+            prepared = self.prepare(name, config)
+            assert prepared.ready, [f.to_dict() for f in prepared.findings if f.severity == "error"]
+            self._runs[key] = prepared, train(prepared)
+        return self._runs[key]
+
+    def broken(self, name: str):
+        return self.run(name, SCENARIOS[name].config())
+
+    def fixed_config(self, name: str):
+        """The broken config with every fix on offer applied: the broken run's runtime findings first, then the
+        checks' findings before training. Both kinds patch learning_rate in the lr scenarios, and the check's fix
+        (the optimiser's default rate) is where the user should end up; the monitor's is one step from the broken
+        rate (10 → 1, which TRAIN001 still calls very high; 1e-7 → 1e-5, which still crawls)."""
+        scenario = SCENARIOS[name]
+        config = scenario.config()
+        runtime = self.broken(name)[1].findings if scenario.when == "during" else []
+        for finding in [*runtime, *self.prepare(name, config).findings]:
+            if finding.fix:
+                config = config.replace(**finding.fix)
+        return config
+
+    def fixed(self, name: str):
+        return self.run(name, self.fixed_config(name))
+
+
+@pytest.fixture(scope="module")
+def lab() -> Lab:
+    return Lab()
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_preflight_shows_every_expected_code(lab, name):
+    scenario = SCENARIOS[name]
+    prepared = lab.prepare(name, scenario.config())
+    codes = {f.code for f in prepared.findings}
+    assert set(scenario.expect) <= codes, [f.to_dict() for f in prepared.findings]
+    for finding in prepared.findings:
+        if finding.code in scenario.expect:
+            assert finding.fix, f"{finding.code} offers no fix"
+    # A "during" problem must not block training: the user has to be able to run it and watch the curve.
+    if scenario.when == "during":
+        assert prepared.ready
+
+
+@pytest.mark.parametrize("name", _params(DURING, {"too_big_model": BIG_MODEL_SILENT}))
+def test_broken_run_shows_the_promised_runtime_finding(lab, name):
+    config = SCENARIOS[name].config()
+    _, state = lab.broken(name)
+    promised, status = PROMISED[name]
+    fired = {f.code: f for f in state.findings}
+    assert promised & set(fired), (state.status, state.history, [f.to_dict() for f in state.findings])
+    for code in promised & set(fired):
+        finding = fired[code]
+        assert finding.epoch is not None and 1 <= finding.epoch <= state.epochs_done
+        assert finding.fix, f"{code} offers no fix"
+    if status is not None:
+        assert state.status == status
+        # The monitor ends a hopeless run instead of letting it use up its epochs.
+        assert state.epochs_done < config.epochs
+        assert any(code in state.reason for code in promised), state.reason
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_fixes_leave_no_warning_and_train_healthy(lab, name):
+    scenario = SCENARIOS[name]
+    config = lab.fixed_config(name)
+    assert config != scenario.config()
+    prepared = lab.prepare(name, config)
+    left = [f.to_dict() for f in prepared.findings if f.severity in ("warning", "error")]
+    assert not left
+
+    prepared, state = lab.fixed(name)
+    assert [f.to_dict() for f in state.findings if f.severity in ("warning", "error")] == []
+    assert state.status in ("completed", "stopped_early"), state.reason
+    if state.status == "stopped_early":
+        assert "validation loss stopped improving" in state.reason, state.reason
+    loss = state.history["loss"]
+    # For the trending sample the loss is the only honest sign of learning (TRENDING); it is checked for all.
+    assert min(loss) <= loss[0] / 3, loss
+    if isinstance(prepared, ClassPrepared):
+        report = evaluate_classifier(prepared, state.model)
+        assert report.accuracy >= report.baseline_accuracy + 0.25, report.verdict
+
+
+@pytest.mark.parametrize("name", _params(FORECASTING, dict.fromkeys(TRENDING, NO_PERSISTENCE_WIN)))
+def test_fixed_forecast_beats_persistence(lab, name):
+    prepared, state = lab.fixed(name)
+    metrics = evaluate(prepared, state.model).metrics
+    assert metrics["model"]["mae"] <= metrics["baselines"]["persistence"]["mae"], metrics
