@@ -73,12 +73,17 @@ class Facts:
         return self.config.scaling == "none" and self.max_abs_input > UNSCALED_LIMIT
 
     def lower_rate(self) -> dict:
+        # Far above the usual range a tenth is still too high (10 → 1 diverges again): go to the usual rate.
+        if self.rate_is_high:
+            return {"learning_rate": LR_DEFAULT[self.config.optimizer]}
         return {"learning_rate": _round(self.config.learning_rate / 10)}
 
     def higher_rate(self) -> dict:
+        # Far below the usual range ×100 still crawls (1e-7 → 1e-5): go to the usual rate.
         lr = self.config.learning_rate
-        factor = 100 if lr * 100 <= LR_DEFAULT[self.config.optimizer] else 10
-        return {"learning_rate": _round(lr * factor)}
+        if lr * 100 <= LR_DEFAULT[self.config.optimizer]:
+            return {"learning_rate": LR_DEFAULT[self.config.optimizer]}
+        return {"learning_rate": _round(lr * 10)}
 
     @property
     def rate_is_high(self) -> bool:

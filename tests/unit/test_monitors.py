@@ -66,7 +66,7 @@ def test_nan_loss_is_an_error_blaming_a_high_learning_rate():
     finding = check("TRAIN101", Curve([0.9, math.nan], [0.8, math.nan]), facts(learning_rate=10.0))
     assert (finding.code, finding.severity, finding.epoch, finding.area) == ("TRAIN101", "error", 2, "training")
     assert finding.title == "The loss became NaN" and finding.evidence["likely_cause"] == "learning rate"
-    assert finding.fix == {"learning_rate": 1.0}
+    assert finding.fix == {"learning_rate": 0.001}
     json.dumps(finding.to_dict(), allow_nan=False)  # the CLI prints findings as strict JSON
 
 
@@ -101,7 +101,7 @@ def test_divergence_rules(loss, rule):
              "stuck_at_mean": (1629.0, 34950.0)}.get(rule, (1.0, 2.0))
     finding = check("TRAIN102", Curve(loss), facts(zero_skill=level[0], start_level=level[1], learning_rate=10.0))
     assert (finding.severity, finding.evidence["rule"], finding.epoch) == ("error", rule, len(loss))
-    assert finding.fix == {"learning_rate": 1.0}
+    assert finding.fix == {"learning_rate": 0.001}
     assert registered_monitors()["TRAIN102"].stops == "diverged"
 
 
@@ -128,7 +128,7 @@ def test_a_flat_loss_at_learning_rate_1e_7_stalls_and_suggests_100x():
     loss = [1.02833, 1.02832, 1.02831, 1.02830, 1.02828, 1.02826]
     finding = check("TRAIN103", Curve(loss), facts(learning_rate=1e-7))
     assert (finding.severity, finding.evidence["rule"], finding.epoch) == ("warning", "flat", 6)
-    assert finding.fix == {"learning_rate": 1e-5}
+    assert finding.fix == {"learning_rate": 0.001}
     assert registered_monitors()["TRAIN103"].stops == "stopped_early"
     assert check("TRAIN103", Curve(loss[:5]), facts(learning_rate=1e-7)) is None  # needs 5 epochs of history
 
@@ -207,7 +207,7 @@ def test_a_model_that_learnt_or_ran_too_few_epochs_is_not_underfitting():
 
 def test_a_huge_gradient_norm_explodes():
     finding = check("TRAIN107", Curve([2.0], probes=[probe(norm=4562.0)]), facts(learning_rate=0.05))
-    assert finding.severity == "warning" and finding.fix == {"learning_rate": 0.005}
+    assert finding.severity == "warning" and finding.fix == {"learning_rate": 0.001}
     unscaled = facts(scaling="none", max_abs_input=316.0)
     assert check("TRAIN107", Curve([2.0], probes=[probe(norm=4562.0)]), unscaled).fix == {"scaling": "standard"}
 
@@ -234,7 +234,7 @@ def test_small_gradients_after_learning_or_a_healthy_share_do_not_vanish():
 
 def test_many_outputs_near_plus_or_minus_one_are_saturated():
     finding = check("TRAIN109", Curve([2.0], probes=[probe(saturated=0.28)]), facts(learning_rate=10.0))
-    assert finding.severity == "warning" and finding.fix == {"learning_rate": 1.0}
+    assert finding.severity == "warning" and finding.fix == {"learning_rate": 0.001}
 
 
 def test_no_or_unmeasured_saturation_is_fine():
@@ -333,7 +333,7 @@ def test_adam_at_learning_rate_10_diverges_and_stops_early(name, settings, recor
     stop = next(f for f in state.findings if f.code in ("TRAIN101", "TRAIN102"))
     assert state.status == "diverged" and stop.code in state.reason
     assert state.epochs_done == stop.epoch < 15
-    assert stop.fix in ({"learning_rate": 1.0}, {"scaling": "standard"})
+    assert stop.fix in ({"learning_rate": 0.001}, {"scaling": "standard"})
     emitted = recorder.payloads("finding")
     assert stop.to_dict() in emitted and emitted[-1]["epoch"] == stop.epoch
     assert recorder.kinds()[-1] == "stopped"
@@ -344,7 +344,7 @@ def test_learning_rate_1e_7_stagnates_and_stops():
     state = train(prepared)
     assert codes(state)[-1] == "TRAIN103"
     assert (state.status, state.epochs_done) == ("stopped_early", cm.STALL_EPOCHS + 1)
-    assert state.findings[-1].fix == {"learning_rate": 1e-5}
+    assert state.findings[-1].fix == {"learning_rate": 0.001}
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
