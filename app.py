@@ -77,7 +77,8 @@ def reset_settings_for(data_id: str, dataset: Dataset) -> None:
     name = data_id.removeprefix("sample:") if data_id.startswith("sample:") else None
     if name in SAMPLES:
         sample = SAMPLES[name]
-        set_widgets(RunConfig(target=sample.target, features=sample.features, season=sample.season).to_dict())
+        set_widgets(RunConfig(target=sample.target, features=sample.features, season=sample.season,
+                              **sample.settings).to_dict())
     elif name in CLASSIFICATION_SAMPLES:
         set_widgets(CLASSIFICATION_SAMPLES[name].config().to_dict())
     else:

@@ -69,6 +69,8 @@ def _add_config_options(command: argparse.ArgumentParser) -> None:
     add("--horizon", type=int)
     add("--multi-step", action=argparse.BooleanOptionalAction, default=None,
         help="predict every step 1..horizon")
+    add("--difference", action=argparse.BooleanOptionalAction, default=None,
+        help="forecast: model the change from row to row, then add it back (for a trend)")
     add("--stride", type=int)
     add("--val-fraction", type=float)
     add("--test-fraction", type=float)
@@ -104,7 +106,8 @@ def _add_config_options(command: argparse.ArgumentParser) -> None:
     add("--min-length", type=int, help="leave out sequences with fewer steps than this")
 
 
-CONFIG_OPTIONS = ("task", "target", "features", "missing", "timesteps", "horizon", "multi_step", "stride",
+CONFIG_OPTIONS = ("task", "target", "features", "missing", "timesteps", "horizon", "multi_step", "difference",
+                  "stride",
                   "val_fraction", "test_fraction", "scaling", "layers", "units", "activation",
                   "recurrent_activation", "dropout", "recurrent_dropout", "bidirectional", "output_units",
                   "output_activation", "loss", "optimizer", "lr", "batch_size", "epochs", "early_stopping",
@@ -156,7 +159,9 @@ def _run(args: argparse.Namespace, report: dict) -> int:
 
     if name in SAMPLES and config.target is None:
         sample = SAMPLES[name]
-        config = config.replace(target=sample.target, features=sample.features, season=config.season or sample.season)
+        given = set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
+        config = config.replace(target=sample.target, features=sample.features, season=config.season or sample.season,
+                                **{key: value for key, value in sample.settings.items() if key not in given})
     config = default_config(dataset, config)
     prepared = prepare(dataset, config)
     report["config"] = prepared.config.to_dict()

@@ -73,6 +73,8 @@ class RunConfig:
     timesteps: int = 24
     horizon: int = 1
     multi_step: bool = False
+    # Forecast: the model learns the change from one row to the next; predictions are added back onto the last level.
+    difference: bool = False
     stride: int = 1
     val_fraction: float = 0.15
     test_fraction: float = 0.15

@@ -17,6 +17,8 @@ from .windows import Windows, build_windows, split_rows
 
 @dataclass
 class Prepared:
+    """The run's data. `values` are always the levels; with differencing the windows hold row-to-row changes."""
+
     dataset: Dataset
     config: RunConfig
     columns: list[str]
@@ -54,19 +56,24 @@ def prepare(dataset: Dataset, config: RunConfig) -> Prepared:
     columns = [config.target, *config.features]
     frame, dropped = handle_missing(dataset.frame, columns, config.missing)
     values = frame[columns].to_numpy(dtype="float64")
-    split = split_rows(len(values), config.val_fraction, config.test_fraction)
+    # With differencing the checks, the split, the scaler and the windows all see what the model sees: changes.
+    seen = np.diff(values, axis=0) if differenced(config) else values
+    split = split_rows(len(seen), config.val_fraction, config.test_fraction)
     part_rows = {part: stop - start for part, (start, stop) in split.parts().items()}
     time_index = frame[dataset.time_column].to_numpy() if dataset.time_column else None
-    context = CheckContext(config=config, values=values, columns=columns, target_index=0, rows=len(values),
+    if differenced(config) and time_index is not None:
+        time_index = time_index[1:]  # change i is stamped with the row it arrives at, level row i + 1
+    context = CheckContext(config=config, values=seen, columns=columns, target_index=0, rows=len(seen),
                            part_rows=part_rows, window_counts=count_windows(part_rows, config),
                            missing_before=dataset.missing_counts(columns), time_index=time_index)
     findings = list(dataset.notes) + run_checks(context)
-    train_target = values[split.train[0]:split.train[1], 0]
+    level_split = split_rows(len(values), config.val_fraction, config.test_fraction)
+    train_target = values[level_split.train[0]:level_split.train[1], 0]
     season = config.season or detect_season(train_target)
     prepared = Prepared(dataset, config, columns, values, dropped, findings, season=season,
                         window_counts=context.window_counts)
     if not has_errors(findings):
-        prepared.windows = build_windows(values, columns, 0, config)
+        prepared.windows = build_windows(seen, columns, 0, config)
     return prepared
 
 
@@ -107,20 +114,45 @@ def predict_fn(model):
     return lambda window: np.asarray(model.predict_on_batch(np.asarray(window, dtype="float32")))
 
 
+def differenced(config: RunConfig) -> bool:
+    return config.difference and config.task == "forecast"
+
+
+def levels_from_changes(last_level, changes) -> np.ndarray:
+    """The levels reached by adding `changes` (in order, along the last axis) one by one onto `last_level`.
+
+    `last_level` holds one level per row of `changes`, or is one number for a single run of changes.
+    """
+    changes = np.asarray(changes, dtype="float64")
+    return np.asarray(last_level, dtype="float64")[..., None] + np.cumsum(changes, axis=-1)
+
+
 def evaluate(prepared: Prepared, model) -> ForecastReport:
     w, config = prepared.windows, prepared.config
     scaled = np.asarray(model.predict(np.ascontiguousarray(w.x_test, dtype="float32"), verbose=0,
                                       batch_size=256))
-    # The report scores the `horizon`-ahead value, the last output column.
-    last = scaled[:, -1] if scaled.ndim == 2 else scaled
-    predicted = w.scaler.inverse_column(last, w.target_index)
     rows = w.test_target_rows(config.timesteps, config.horizon, config.stride)
     target = prepared.values[:, w.target_index]
+    if differenced(config):
+        # Change i leads from level row i to i + 1. The level `horizon` rows ahead is the last known level plus every
+        # predicted change up to it: the one output (horizon 1) or all of a multi-step model's outputs.
+        changes = w.scaler.inverse_column(scaled.reshape(len(scaled), -1)[:, :config.horizon], w.target_index)
+        rows = rows + 1
+        predicted = levels_from_changes(target[rows - config.horizon], changes)[:, -1]
+    else:
+        # The report scores the `horizon`-ahead value, the last output column.
+        last = scaled[:, -1] if scaled.ndim == 2 else scaled
+        predicted = w.scaler.inverse_column(last, w.target_index)
     return compare(target[rows], predicted, target, rows, config.horizon, prepared.season)
 
 
 def forecast(prepared: Prepared, model, steps: int) -> np.ndarray:
     w, config = prepared.windows, prepared.config
+    # With differencing, features are held at their last level in the future: a change of zero, scaled.
+    hold = w.scaler.transform(np.zeros((1, len(w.columns))))[0] if differenced(config) else None
     scaled = recursive_forecast(predict_fn(model), w.scaled, w.target_index, config.timesteps, config.horizon,
-                                steps, config.multi_step)
-    return w.scaler.inverse_column(scaled, w.target_index)
+                                steps, config.multi_step, hold=hold)
+    values = w.scaler.inverse_column(scaled, w.target_index)
+    if differenced(config):
+        return levels_from_changes(prepared.values[-1, w.target_index], values)
+    return values

@@ -114,13 +114,13 @@ def verdict_sentence(metrics: dict) -> str:
 
 
 def recursive_forecast(predict, scaled: np.ndarray, target_index: int, timesteps: int, horizon: int,
-                       steps: int, multi_step: bool) -> np.ndarray:
+                       steps: int, multi_step: bool, hold: np.ndarray | None = None) -> np.ndarray:
     """Forecast `steps` rows past the end in scaled units, feeding predictions back as inputs.
 
-    Extra feature columns are unknown in the future and are held at their last value.
+    Extra feature columns are unknown in the future and are held at their last value, or at `hold`'s values.
     """
     extended = np.asarray(scaled, dtype="float32").copy()
-    last = extended[-1].copy()
+    last = extended[-1].copy() if hold is None else np.asarray(hold, dtype="float32").copy()
     produced: list[float] = []
     while len(produced) < steps:
         end = len(extended)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,8 @@ class Sample:
     features: tuple[str, ...]
     season: int
     make: Callable[[], pd.DataFrame]
+    # RunConfig settings of the sample's default run, applied wherever that run is built (page, CLI, error lab).
+    settings: dict = field(default_factory=dict)
 
 
 def noisy_seasonal() -> pd.DataFrame:
@@ -73,7 +75,7 @@ SAMPLES: dict[str, Sample] = {
                "value", (), 24, noisy_seasonal),
         Sample("monthly_sales", "Monthly sales: trend + seasonality",
                "30 years of monthly sales with a rising trend, a yearly cycle and noise; has a date column.",
-               "sales", (), 12, monthly_sales),
+               "sales", (), 12, monthly_sales, {"difference": True}),
         Sample("energy_load", "Energy load driven by temperature",
                "2,000 hours of temperature and electrical load; load follows temperature three hours later.",
                "load_mw", ("temperature",), 24, energy_load),

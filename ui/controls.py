@@ -84,6 +84,9 @@ def settings_sidebar(task: str = "forecast") -> dict:
                     help="Predict the value (or label) this many rows after the window.")
             if task == "forecast":
                 st.checkbox("Predict every step 1…horizon", key=_ensure("multi_step", DEFAULTS.multi_step))
+                st.checkbox("Model the changes (difference the series)", key=_ensure("difference", DEFAULTS.difference),
+                            help="The LSTM learns the change from row to row and adds it back onto the last value: "
+                                 "the remedy for a trend that leaves the training range.")
             _number(st, "Stride", "stride", 1, help="Rows between the starts of consecutive windows.")
             _split_and_scaling()
             if task == "forecast":

@@ -16,6 +16,10 @@ SCALE_RATIO_LIMIT = 100.0
 MIN_TRAIN_WINDOWS = 50
 # Fewer validation or test windows than this and early stopping and the metrics rest on a handful of points.
 MIN_EVAL_WINDOWS = 20
+# A validation or test part whose target mean is outside the training range, or further than this many training
+# standard deviations from the training mean, has trended away: a model fit on levels cannot reach it. Parts of a
+# stationary series stay within a fraction of one deviation; monthly_sales' parts sit 2.1 and 2.8 away.
+TREND_SHIFT_LIMIT = 2.0
 
 
 @register("DATA006")
@@ -174,6 +178,66 @@ def few_eval_windows(ctx: CheckContext):
         evidence={"windows": short, "minimum": MIN_EVAL_WINDOWS, "part_rows": ctx.part_rows},
         fix=_larger_eval_parts(ctx, short) or _shorter_window(
             ctx.config, min(ctx.part_rows[part] for part in short), MIN_EVAL_WINDOWS), area="windows")
+
+
+@register("DATA029")
+def trend_leaves_training_range(ctx: CheckContext):
+    config = ctx.config
+    if config.task != "forecast" or config.difference or ctx.values is None:
+        return
+    bounds = _part_bounds(ctx.part_rows)
+    train = ctx.target[slice(*bounds["train"])]
+    train = train[np.isfinite(train)]
+    if len(train) < 2:
+        return
+    low, high, mean, spread = float(train.min()), float(train.max()), float(train.mean()), float(train.std())
+    shifted = {}
+    for part in ("val", "test"):
+        values = ctx.target[slice(*bounds[part])]
+        values = values[np.isfinite(values)]
+        if not len(values):
+            continue
+        part_mean = float(values.mean())
+        distance = abs(part_mean - mean) / spread if spread > 0 else (np.inf if part_mean != mean else 0.0)
+        if not low <= part_mean <= high or distance > TREND_SHIFT_LIMIT:
+            shifted[part] = {"mean": part_mean, "train_sds_away": float(distance)}
+    if not shifted:
+        return
+    parts = " and ".join(f"the {part} part's mean {facts['mean']:.4g}" for part, facts in shifted.items())
+    fix = {"difference": True, **({"multi_step": True} if config.horizon > 1 and not config.multi_step else {})}
+    yield Finding(
+        "DATA029", "warning", f"Target '{ctx.columns[ctx.target_index]}' trends out of the training range",
+        f"The training rows span {low:.4g} … {high:.4g} (mean {mean:.4g}), but {parts} lies outside that range "
+        f"or more than {TREND_SHIFT_LIMIT:g} training standard deviations away. An LSTM's tanh state is bounded: "
+        "fit on levels, it cannot forecast values it never saw, and lags far behind a trend on new data. "
+        "Model the changes from row to row instead (differencing); they stay in the same range.",
+        evidence={"train_min": low, "train_max": high, "train_mean": mean, "train_std": spread,
+                  "shifted": shifted, "limit_sds": TREND_SHIFT_LIMIT},
+        fix=fix, area="data")
+
+
+@register("DATA030")
+def difference_needs_every_step(ctx: CheckContext):
+    config = ctx.config
+    if config.task != "forecast" or not config.difference or config.horizon == 1 or config.multi_step:
+        return
+    yield Finding(
+        "DATA030", "error", f"Differencing with horizon {config.horizon} needs every step 1…horizon",
+        f"With differencing the model predicts changes from row to row. The level {config.horizon} rows ahead "
+        f"is the last level plus all {config.horizon} changes in between, but a single-step model predicts only "
+        "the last of them. Predict every step 1…horizon (multi-step), or set horizon 1.",
+        evidence={"horizon": config.horizon, "multi_step": config.multi_step, "difference": config.difference},
+        fix={"multi_step": True}, area="windows")
+
+
+def _part_bounds(part_rows: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Row ranges [start, stop) of train, val and test from their row counts, in time order."""
+    bounds, start = {}, 0
+    for part in ("train", "val", "test"):
+        stop = start + part_rows.get(part, 0)
+        bounds[part] = (start, stop)
+        start = stop
+    return bounds
 
 
 def _shorter_window(config, rows: int, minimum: int) -> dict | None:

@@ -74,7 +74,8 @@ def test_healthy_frame_raises_nothing():
 def test_default_config_on_every_sample_raises_no_warning_or_error(name):
     sample = SAMPLES[name]
     dataset = load_csv(sample_csv(name), f"{name}.csv")
-    findings = prepare(dataset, RunConfig(target=sample.target, features=sample.features)).findings
+    config = RunConfig(target=sample.target, features=sample.features, **sample.settings)
+    findings = prepare(dataset, config).findings
     assert [f.code for f in findings if f.severity != "info"] == []
 
 
@@ -577,6 +578,31 @@ def test_enough_weight_updates():
 
 
 # The engine as a whole
+
+
+# DATA029 the target trends out of the training range, DATA030 differencing with a single step beyond the next
+
+
+def trending(rows: int = 600) -> pd.DataFrame:
+    frame = hourly(rows)
+    return frame.assign(load=frame.load + np.arange(rows) * 0.5)
+
+
+def test_a_trend_out_of_the_training_range_warns_and_differencing_clears():
+    finding = only(check(trending()), "DATA029")
+    assert finding.severity == "warning"
+    assert finding.evidence["shifted"]["test"]["mean"] > finding.evidence["train_max"]
+    assert finding.fix == {"difference": True}
+    assert assert_fix_clears(trending(), HEALTHY, "DATA029").difference
+    assert "DATA029" not in codes(check(hourly()))
+
+
+def test_differencing_with_horizon_above_one_needs_every_step():
+    config = HEALTHY.replace(difference=True, horizon=3)
+    finding = only(check(hourly(), config), "DATA030")
+    assert finding.severity == "error"
+    assert assert_fix_clears(hourly(), config, "DATA030").multi_step
+    assert "DATA030" not in codes(check(hourly(), config.replace(horizon=1)))
 
 
 def test_every_registered_check_has_a_stable_code():
