@@ -136,8 +136,8 @@ def read_config() -> tuple[RunConfig | None, str | None]:
 
 
 GROUPS = {
-    "windows": ("timesteps", "horizon", "multi_step", "stride", "val_fraction", "test_fraction", "scaling", "season",
-                "maxlen", "pad", "truncate", "masking", "min_length"),
+    "windows": ("timesteps", "horizon", "multi_step", "difference", "stride", "val_fraction", "test_fraction",
+                "scaling", "season", "maxlen", "pad", "truncate", "masking", "min_length"),
     "model": ("layers", "units", "activation", "recurrent_activation", "dropout", "recurrent_dropout",
               "bidirectional", "output_units", "output_activation", "loss"),
     "training": ("optimizer", "learning_rate", "batch_size", "epochs", "early_stopping", "patience", "seed"),
