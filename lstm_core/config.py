@@ -112,6 +112,11 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "features", tuple(self.features))
+        # An int where a float belongs (learning_rate=10) makes Keras' optimiser refuse it.
+        for name in ("learning_rate", "dropout", "recurrent_dropout", "val_fraction", "test_fraction"):
+            value = getattr(self, name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, name, float(value))
         problems = self.problems()
         if problems:
             raise ConfigError("; ".join(problems))

@@ -66,8 +66,10 @@ def main() -> None:
         st.subheader("Recommended start")
         rec = summary.recommended
         season = f"{summary.season} rows" if summary.season else "none detected"
+        trends = any(f.code == "DATA029" for f in prepared.findings)
+        changes = "**yes**: the series trends out of its training range" if trends else "no"
         st.markdown(f"- Season: **{season}**\n- Timesteps: **{rec['timesteps']}** ({plain(rec['why'])})\n"
-                    f"- Scaling: **{rec['scaling']}**, fit on the training rows only")
+                    f"- Scaling: **{rec['scaling']}**, fit on the training rows only\n- Model the changes: {changes}")
 
 
 main()

@@ -19,11 +19,14 @@ PREDICT_BATCH = 256
 
 
 def train_classifier(prepared: ClassPrepared, listeners=(), runner_holder: list | None = None,
-                     jit_compile: bool = True):
+                     jit_compile: bool = True, monitors: bool = True):
     """Fit with the same Runner as a forecast (events, stop flag, XLA fallback); returns its RunState."""
+    from ..monitors import attach_monitors
     from ..train import Runner
 
     runner = Runner(prepared.config, prepared.windows, listeners, jit_compile=jit_compile)
+    if monitors:
+        attach_monitors(runner)
     if runner_holder is not None:
         runner_holder.append(runner)
     return runner.run()

@@ -14,12 +14,21 @@ def open_data_check(new_app):
     return at
 
 
+def test_a_seasonal_sample_has_no_data_problems(new_app):
+    at = open_data_check(new_app)
+    assert at.success[0].value == "No data problems found."
+    assert "Season: **24 rows**" in at.markdown[-1].value
+
+
 def test_a_sample_gets_statistics_sampling_and_a_recommendation(new_app):
     at = open_data_check(new_app)
     at.selectbox(key="check_sample").set_value("monthly_sales").run()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Findings", "Columns", "Sampling", "Recommended start"]
-    assert at.success[0].value == "No data problems found."
+    # The trend carries the later parts above the training range: the check says so and suggests differencing.
+    [trend] = [w.value for w in at.main.warning]
+    assert trend.startswith("**DATA029**")
+    assert "Model the changes: **yes**" in at.markdown[-1].value
     statistics = at.dataframe[0].value
     assert statistics.loc["sales", "count"] == 360 and statistics.loc["sales", "missing"] == 0
     sampling = at.json[0].value
