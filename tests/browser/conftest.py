@@ -21,7 +21,7 @@ VIEWPORT = {"width": 1400, "height": 2200}
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # Training shares two noisy cores with other jobs; the first run in the server also imports TensorFlow and compiles.
 TRAIN_TIMEOUT_MS = 180_000
-RERUN_TIMEOUT_MS = 30_000
+RERUN_TIMEOUT_MS = 90_000
 
 # Counts every script run the page starts, so a test can wait for the rerun its own click caused, however short.
 COUNT_RUNS = """
