@@ -97,16 +97,19 @@ def _checked_columns(dataset: Dataset, config: RunConfig) -> RunConfig:
     return config.replace(features=tuple(f for f in config.features if f != config.target))
 
 
-def train(prepared: Prepared, listeners=(), runner_holder: list | None = None, monitors: bool = True):
+def runner_for(prepared, listeners=(), ticks: bool = False, monitors: bool = True, jit_compile: bool = True):
+    """The Runner for a forecast or a classifier, with the runtime monitors listening."""
     from .monitors import attach_monitors
     from .train import Runner
 
-    runner = Runner(prepared.config, prepared.windows, listeners)
+    runner = Runner(prepared.config, prepared.windows, listeners, jit_compile=jit_compile, ticks=ticks)
     if monitors:
         attach_monitors(runner)
-    if runner_holder is not None:
-        runner_holder.append(runner)
-    return runner.run()
+    return runner
+
+
+def train(prepared, listeners=(), monitors: bool = True, jit_compile: bool = True):
+    return runner_for(prepared, listeners, monitors=monitors, jit_compile=jit_compile).run()
 
 
 def predict_fn(model):

@@ -77,11 +77,7 @@ class Runner:
         import keras
 
         state, config, w = self.state, self.config, self.windows
-        keras.utils.set_random_seed(config.seed)
-        # A classifier's data says its classes, sequence length and pad value; windows for a forecast say none.
-        options = getattr(w, "model_options", {})
-        state.model = build_model(config, w.features, **options)
-        compile_model(state.model, config, jit_compile=state.jit_compile, n_classes=options.get("n_classes"))
+        self._build()
         state.status = "running"
         x_train, y_train = _contiguous(w.x_train), _contiguous(w.y_train)
         validation = (_contiguous(w.x_val), _contiguous(w.y_val)) if len(w.x_val) else None
@@ -91,21 +87,33 @@ class Runner:
                                                            restore_best_weights=True))
         self.emit("start", {"epochs": config.epochs, "steps": math.ceil(len(x_train) / config.batch_size),
                             "samples": len(x_train)})
+
+        def fit() -> None:
+            state.model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
+                            validation_data=validation, shuffle=True, verbose=0, callbacks=callbacks)
+
         try:
-            state.model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
-                            validation_data=validation, shuffle=True, verbose=0, callbacks=callbacks)
-        except Exception:
-            if not state.jit_compile or state.epochs_done:
+            fit()
+        except Exception as exc:
+            # XLA refuses a few layer options ("… on XLA_CPU_JIT"); the same model trains without it.
+            if not state.jit_compile or state.epochs_done or "XLA" not in str(exc):
                 raise
-            # XLA refuses a few layer options; the same model trains without it.
             state.jit_compile = False
-            keras.utils.set_random_seed(config.seed)
-            state.model = build_model(config, w.features, **options)
-            compile_model(state.model, config, jit_compile=False, n_classes=options.get("n_classes"))
-            state.model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
-                            validation_data=validation, shuffle=True, verbose=0, callbacks=callbacks)
+            self._build()
+            fit()
         self._finish(callbacks)
         return state
+
+    def _build(self) -> None:
+        """A fresh, seeded, compiled model: a retry without XLA starts from the same weights."""
+        import keras
+
+        keras.utils.set_random_seed(self.config.seed)
+        # A classifier's data says its classes, sequence length and pad value; windows for a forecast say none.
+        options = getattr(self.windows, "model_options", {})
+        self.state.model = build_model(self.config, self.windows.features, **options)
+        compile_model(self.state.model, self.config, jit_compile=self.state.jit_compile,
+                      n_classes=options.get("n_classes"))
 
     def _finish(self, callbacks) -> None:
         state = self.state

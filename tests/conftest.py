@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,3 +79,15 @@ def tiny_run(noisy_prepared):
 @pytest.fixture
 def recorder() -> Recorder:
     return Recorder()
+
+
+@pytest.fixture(scope="session")
+def cli(repo):
+    """Runs `python -m lstm_core ARGS` as a user would, in a subprocess, and returns the finished process."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(repo)}
+
+    def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "lstm_core", *map(str, args)], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=timeout)
+
+    return run

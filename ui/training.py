@@ -8,8 +8,7 @@ import streamlit as st
 
 from lstm_core.classify import ClassPrepared, evaluate_classifier
 from lstm_core.errors import translate
-from lstm_core.monitors import attach_monitors
-from lstm_core.pipeline import Prepared, evaluate
+from lstm_core.pipeline import Prepared, evaluate, runner_for
 
 from . import charts
 from .findings import plain
@@ -72,10 +71,8 @@ class LiveView:
 
 
 def train_live(prepared: Prepared) -> None:
-    from lstm_core.train import Runner
-
     # Ticks let the progress bar move, and a Stop click land, within an epoch.
-    runner = Runner(prepared.config, prepared.windows, ticks=True)
+    runner = runner_for(prepared, ticks=True)
     # Kept in the session before fit: if a click interrupts the run, its model and curve survive.
     st.session_state[RUN] = runner.state
     st.session_state[RUN_PREPARED] = prepared
@@ -86,7 +83,6 @@ def train_live(prepared: Prepared) -> None:
     progress = st.progress(0.0, text="Building and compiling the model (the first epoch includes compilation)…")
     chart_column, notes_column = st.columns([3, 1])
     chart, notes = chart_column.empty(), notes_column.empty()
-    attach_monitors(runner)
     runner.listeners.append(LiveView(progress, chart, prepared.config.epochs, notes))
     try:
         runner.run()

@@ -18,18 +18,11 @@ from .shaping import pad_sequences
 PREDICT_BATCH = 256
 
 
-def train_classifier(prepared: ClassPrepared, listeners=(), runner_holder: list | None = None,
-                     jit_compile: bool = True, monitors: bool = True):
-    """Fit with the same Runner as a forecast (events, stop flag, XLA fallback); returns its RunState."""
-    from ..monitors import attach_monitors
-    from ..train import Runner
+def train_classifier(prepared: ClassPrepared, listeners=(), jit_compile: bool = True, monitors: bool = True):
+    """Fit with the same Runner and monitors as a forecast (events, stop flag, XLA fallback); returns its RunState."""
+    from ..pipeline import train
 
-    runner = Runner(prepared.config, prepared.windows, listeners, jit_compile=jit_compile)
-    if monitors:
-        attach_monitors(runner)
-    if runner_holder is not None:
-        runner_holder.append(runner)
-    return runner.run()
+    return train(prepared, listeners, monitors=monitors, jit_compile=jit_compile)
 
 
 def evaluate_classifier(prepared: ClassPrepared, model) -> ClassificationReport:

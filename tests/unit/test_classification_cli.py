@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
-import sys
-
-import pytest
 
 from lstm_core.config import RunConfig
 
 EXIT_OK, EXIT_FINDING = 0, 1
 TINY = ("--epochs", "3", "--units", "8", "--batch-size", "8")
-
-
-@pytest.fixture(scope="module")
-def cli(repo):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(repo)}
-
-    def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "lstm_core", *map(str, args)], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=timeout)
-
-    return run
 
 
 def report_of(result: subprocess.CompletedProcess) -> dict:

@@ -43,7 +43,7 @@ class Lab:
 
     def run(self, name: str, config):
         """(prepared, state) of a training through pipeline.train, which puts the runtime monitors on the runner
-        for a classifier too, as the Playground does (train_classifier trains without them)."""
+        for a classifier too, as the Playground does."""
         key = (SCENARIOS[name].sample, config)
         if key not in self._runs:
             prepared = self.prepare(name, config)
