@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # "auto" is resolved from the guessed layout (lstm_core.classify.resolve_task) before anything trains.
-TASKS = ("forecast", "classify-sequences", "classify-windows", "auto")
+TASKS = ("forecast", "classify-sequences", "classify-windows", "text-lm", "text-classify", "auto")
 CLASSIFY_TASKS = ("classify-sequences", "classify-windows")
+TEXT_TASKS = ("text-lm", "text-classify")
+LEVELS = ("char", "word")
 LAYOUTS = ("auto", "long", "wide")
 PADDINGS = ("pre", "post", "none")
 # Keras' meaning: "pre" cuts steps from the start (keeps the end), "post" cuts the end (keeps the start).
@@ -43,6 +45,10 @@ LIMITS: dict[str, tuple[float, float]] = {
     "seed": (0, 2**31 - 1),
     "maxlen": (1, 10000),
     "min_length": (1, 10000),
+    "vocab_size": (2, 200000),
+    "embedding_dim": (0, 1024),
+    "temperature": (0.05, 5.0),
+    "sample_length": (1, 5000),
 }
 CHOICES: dict[str, tuple[str, ...]] = {
     "task": TASKS,
@@ -57,6 +63,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "pad": PADDINGS,
     "truncate": TRUNCATIONS,
     "label_conflict": LABEL_CONFLICTS,
+    "level": LEVELS,
 }
 
 
@@ -108,12 +115,21 @@ class RunConfig:
     truncate: str = "pre"
     masking: bool = True
     min_length: int = 2
+    # Text: the language model reads `timesteps` tokens to predict the next; the classifier reads `text_column`,
+    # vectorised to `maxlen` tokens from a `vocab_size` vocabulary. embedding_dim 0 means one-hot inputs.
+    text_column: str | None = None
+    level: str = "char"
+    vocab_size: int = 10000
+    embedding_dim: int = 32
+    seed_text: str = ""
+    temperature: float = 0.8
+    sample_length: int = 200
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "features", tuple(self.features))
         # An int where a float belongs (learning_rate=10) makes Keras' optimiser refuse it.
-        for name in ("learning_rate", "dropout", "recurrent_dropout", "val_fraction", "test_fraction"):
+        for name in ("learning_rate", "dropout", "recurrent_dropout", "val_fraction", "test_fraction", "temperature"):
             value = getattr(self, name)
             if isinstance(value, int) and not isinstance(value, bool):
                 object.__setattr__(self, name, float(value))
@@ -145,6 +161,10 @@ class RunConfig:
     @property
     def classifies(self) -> bool:
         return self.task in CLASSIFY_TASKS
+
+    @property
+    def is_text(self) -> bool:
+        return self.task in TEXT_TASKS
 
     def head(self, n_classes: int | None = None) -> tuple[int, str, str]:
         """(output units, output activation, loss) after filling what the user left on auto.
