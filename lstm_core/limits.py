@@ -1,0 +1,50 @@
+"""Limits that protect a shared server, each overridable by an environment variable.
+
+`limit("max_rows")` reads LSTM_PLAYGROUND_MAX_ROWS when set, else the default below. Every message that enforces a
+limit names the variable (`how_to_change`), so an operator knows what to set.
+"""
+
+from __future__ import annotations
+
+import os
+
+PREFIX = "LSTM_PLAYGROUND_"
+
+DEFAULTS: dict[str, int] = {
+    "max_text_chars": 5_000_000,
+}
+
+# One line each, for the README, docs/security.md and error messages.
+DESCRIPTIONS: dict[str, str] = {
+    "max_text_chars": "characters of text a language model reads",
+}
+
+
+class LimitError(ValueError):
+    """A limit's environment variable holds something that is not a positive whole number."""
+
+
+def env_name(name: str) -> str:
+    return PREFIX + name.upper()
+
+
+def limit(name: str) -> int:
+    """The limit `name` in force: the environment's value when set, else the default."""
+    if name not in DEFAULTS:
+        raise KeyError(f"unknown limit {name!r}; known: {', '.join(sorted(DEFAULTS))}")
+    raw = os.environ.get(env_name(name), "").strip()
+    if not raw:
+        return DEFAULTS[name]
+    try:
+        value = int(float(raw))
+    except ValueError:
+        raise LimitError(f"{env_name(name)} = {raw!r} is not a number; unset it or give a positive whole number") \
+            from None
+    if value < 1:
+        raise LimitError(f"{env_name(name)} = {raw!r} must be at least 1")
+    return value
+
+
+def how_to_change(name: str) -> str:
+    return (f"The limit is {limit(name):,}; set the environment variable {env_name(name)} before starting the app "
+            "to change it.")
