@@ -1,0 +1,235 @@
+"""Run history: every run of a session with its settings, curves, metrics and findings; models kept for the newest few.
+
+No Streamlit here: the page keeps one RunHistory in its session and asks it for table rows, differences and the
+config of a "change one thing" run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import CHOICES, LIMITS, ConfigError, RunConfig
+from .findings import Finding
+from .limits import limit
+
+# The limit (lstm_core.limits) on models a session keeps; older runs keep everything but the model.
+KEPT_MODELS = "kept_models"
+# Settings named in a run's short name; more are summed up as "+N".
+NAME_SETTINGS = 2
+
+# Settings "change one thing" offers, in the sidebar's order; the data's columns and roles stay as they were.
+WINDOW_SETTINGS = ("timesteps", "horizon", "multi_step", "difference", "stride", "val_fraction", "test_fraction",
+                   "scaling", "season")
+SEQUENCE_SETTINGS = ("maxlen", "pad", "truncate", "masking", "min_length", "val_fraction", "test_fraction",
+                     "scaling")
+MODEL_SETTINGS = ("layers", "units", "activation", "recurrent_activation", "dropout", "recurrent_dropout",
+                  "bidirectional", "output_units", "output_activation", "loss")
+TRAINING_SETTINGS = ("optimizer", "learning_rate", "batch_size", "epochs", "early_stopping", "patience", "seed")
+
+
+@dataclass
+class RunRecord:
+    """One finished run as the history keeps it. `model` is None once released (see RunHistory.max_models)."""
+
+    id: int
+    name: str
+    config: RunConfig
+    data_id: str
+    data_name: str
+    status: str
+    reason: str = ""
+    history: dict[str, list[float]] = field(default_factory=lambda: {"loss": [], "val_loss": []})
+    seconds: float = 0.0
+    best_epoch: int | None = None
+    metrics: dict | None = None
+    verdict: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    parent: int | None = None
+    model: Any = None
+    model_released: bool = False
+
+    @property
+    def epochs(self) -> int:
+        return len(self.history.get("loss") or [])
+
+    @property
+    def best_val_loss(self) -> float | None:
+        finite = [v for v in self.history.get("val_loss") or [] if v is not None and math.isfinite(v)]
+        return min(finite) if finite else None
+
+    @property
+    def model_note(self) -> str:
+        if self.model is not None:
+            return "kept"
+        return "released (only the newest runs keep their model)" if self.model_released else "none (no epoch done)"
+
+
+class RunHistory:
+    """The runs of one session, oldest first. Only the newest `max_models` runs hold their Keras model."""
+
+    def __init__(self, max_models: int | None = None):
+        self.max_models = max_models if max_models is not None else limit(KEPT_MODELS)
+        self.runs: list[RunRecord] = []
+        self._next_id = 1
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def add(self, state, data_id: str, data_name: str, metrics: dict | None = None, verdict: str = "",
+            parent: int | None = None) -> RunRecord:
+        """Keep a finished run (a train.RunState); its name says what changed against its parent or the last run."""
+        run_id = self._next_id
+        self._next_id += 1
+        reference = self.get(parent) if parent is not None else self._last_on(data_id)
+        record = RunRecord(
+            id=run_id, name=run_name(run_id, state.config, reference.config if reference else None, data_name),
+            config=state.config, data_id=data_id, data_name=data_name, status=state.status, reason=state.reason,
+            history={key: list(values) for key, values in state.history.items()},
+            seconds=float(sum(state.epoch_seconds)), best_epoch=state.best_epoch, metrics=metrics, verdict=verdict,
+            findings=list(state.findings), parent=reference.id if parent is not None and reference else None,
+            model=state.model)
+        self.runs.append(record)
+        self._release_old_models()
+        return record
+
+    def get(self, run_id: int | None) -> RunRecord | None:
+        return next((r for r in self.runs if r.id == run_id), None)
+
+    def delete(self, run_ids) -> list[RunRecord]:
+        """Forget these runs and release their models; returns the runs deleted."""
+        wanted = set(run_ids)
+        gone = [r for r in self.runs if r.id in wanted]
+        self.runs = [r for r in self.runs if r.id not in wanted]
+        for record in gone:
+            record.model = None
+            record.model_released = True
+        return gone
+
+    def _last_on(self, data_id: str) -> RunRecord | None:
+        return next((r for r in reversed(self.runs) if r.data_id == data_id), None)
+
+    def _release_old_models(self) -> None:
+        holding = [r for r in self.runs if r.model is not None]
+        for record in holding[: max(0, len(holding) - self.max_models)]:
+            record.model = None
+            record.model_released = True
+
+
+def run_name(run_id: int, config: RunConfig, reference: RunConfig | None, data_name: str) -> str:
+    """"#3 · units 64": the settings that differ from the reference run, or the data's name for a first run."""
+    if reference is None:
+        return f"#{run_id} · {data_name}"
+    changed = changed_settings(reference, config)
+    if not changed:
+        return f"#{run_id} · same settings"
+    shown = ", ".join(f"{name} {show_value(config_value(config, name))}" for name in changed[:NAME_SETTINGS])
+    more = f" +{len(changed) - NAME_SETTINGS}" if len(changed) > NAME_SETTINGS else ""
+    return f"#{run_id} · {shown}{more}"
+
+
+def config_value(config: RunConfig, name: str) -> Any:
+    return config.to_dict()[name]
+
+
+def changed_settings(before: RunConfig, after: RunConfig) -> list[str]:
+    """Names of the settings whose values differ between two configs, in RunConfig's order."""
+    old, new = before.to_dict(), after.to_dict()
+    return [name for name in new if old.get(name) != new[name]]
+
+
+def differing_settings(records: list[RunRecord]) -> list[str]:
+    """Settings that do not have one value across these runs, in RunConfig's order."""
+    if len(records) < 2:
+        return []
+    configs = [r.config.to_dict() for r in records]
+    return [name for name in configs[0] if any(c[name] != configs[0][name] for c in configs[1:])]
+
+
+def show_value(value: Any) -> Any:
+    """A setting as a table cell or a name shows it: lists joined, None as the page's "auto"."""
+    if value is None:
+        return "auto"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) or "none"
+    return value
+
+
+def key_metrics(metrics: dict | None) -> dict[str, float | None]:
+    """Test MAE / RMSE (forecast) or accuracy (classifier), and the gain over the best naive baseline in %.
+
+    For a forecast the gain is the MAE saved against the best baseline, in % of that baseline's MAE; for a classifier,
+    accuracy points above always answering the majority class. Positive means the LSTM did better.
+    """
+    out: dict[str, float | None] = {"mae": None, "rmse": None, "accuracy": None, "vs_baseline": None}
+    if not metrics:
+        return out
+    model, baselines = metrics.get("model", {}), metrics.get("baselines", {})
+    if "accuracy" in model:
+        out["accuracy"] = model["accuracy"]
+        majority = baselines.get("majority", {}).get("accuracy")
+        if majority is not None:
+            out["vs_baseline"] = (model["accuracy"] - majority) * 100
+        return out
+    out["mae"], out["rmse"] = model.get("mae"), model.get("rmse")
+    best = min((b["mae"] for b in baselines.values() if b.get("mae") is not None), default=None)
+    if best and out["mae"] is not None and math.isfinite(out["mae"]):
+        out["vs_baseline"] = (best - out["mae"]) / best * 100
+    return out
+
+
+TABLE_METRICS = {"best val loss": "best_val_loss", "test MAE": "mae", "test RMSE": "rmse", "accuracy": "accuracy",
+                 "vs baseline %": "vs_baseline"}
+
+
+def table_rows(records: list[RunRecord], settings: list[str]) -> list[dict[str, Any]]:
+    """One row a run: name, data, status, epochs, the given settings, then the key metrics (None where they do not
+    apply). Metric columns no run has are left out."""
+    rows = []
+    for record in records:
+        numbers = {**key_metrics(record.metrics), "best_val_loss": record.best_val_loss}
+        row: dict[str, Any] = {"run": record.name, "data": record.data_name, "status": record.status,
+                               "epochs": record.epochs}
+        row.update({name: show_value(config_value(record.config, name)) for name in settings})
+        row.update({label: numbers[key] for label, key in TABLE_METRICS.items()})
+        row["model"] = "kept" if record.model is not None else "released"
+        rows.append(row)
+    empty = [label for label in TABLE_METRICS if all(row[label] is None for row in rows)]
+    return [{k: v for k, v in row.items() if k not in empty} for row in rows]
+
+
+def changeable_settings(config: RunConfig) -> tuple[str, ...]:
+    """The settings "change one thing" offers for this kind of run."""
+    data = SEQUENCE_SETTINGS if config.task == "classify-sequences" else WINDOW_SETTINGS
+    if config.task != "forecast":
+        data = tuple(name for name in data if name not in ("multi_step", "difference", "season"))
+    return data + MODEL_SETTINGS + TRAINING_SETTINGS
+
+
+def setting_kind(name: str) -> tuple:
+    """How a value for this setting is chosen: ("choice", options), ("bool",) or ("number", low, high, is_float)."""
+    if name in CHOICES:
+        options = CHOICES[name]
+        return ("choice", (None, *options)) if name in ("output_activation", "loss") else ("choice", options)
+    if name in LIMITS:
+        low, high = LIMITS[name]
+        is_float = isinstance(getattr(RunConfig(), name), float)
+        # 0 stands for "auto" where the setting may be left to the task.
+        return ("number", 0 if name in ("output_units", "maxlen") else low, high, is_float)
+    return ("bool",)
+
+
+def change_one(config: RunConfig, name: str, value: Any) -> RunConfig:
+    """The run's config with only `name` changed; ConfigError if the setting is not offered, the value is not
+    allowed, or it is the value the run already had."""
+    if name not in changeable_settings(config):
+        raise ConfigError(f"{name} cannot be changed here; choose one of {', '.join(changeable_settings(config))}")
+    if name in ("output_units", "maxlen") and value == 0:
+        value = None
+    changed = config.replace(**{name: value})
+    if changed == config:
+        raise ConfigError(f"{name} is already {show_value(value)}: choose a different value")
+    return changed
