@@ -31,6 +31,8 @@ from ui.controls import column_controls, flag_settings, read_config, settings_si
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
+from ui.runs import change_one_thing, latest_record, should_train  # noqa: E402
+from ui.share import read_link, share_setup  # noqa: E402
 from ui.state import DATA_ID, LAST_FIX, RUN, keep_settings, set_widgets  # noqa: E402
 from ui.training import finish_interrupted_run, train_live  # noqa: E402
 
@@ -189,11 +191,12 @@ def training_section(prepared: Prepared | None) -> None:
     ready = prepared is not None and not has_errors(prepared.findings)
     start = st.button("Train", type="primary", disabled=not ready, key="train",
                       help=None if ready else "Resolve the errors above first.")
-    if start and ready:
+    if should_train(start, ready):
         train_live(prepared)
 
 
 def main() -> None:
+    read_link()  # before any settings widget exists: a shared link sets them
     page_links()
     dataset = data_section()
     slots = settings_sidebar(st.session_state.get("cfg.task", "forecast"))
@@ -203,9 +206,19 @@ def main() -> None:
         prepared = checks_section(dataset)
     if prepared is not None:
         flag_settings(slots, prepared.findings)
+    share_setup()
     training_section(prepared)
     if RUN in st.session_state:
         render_results()
+        change_from_latest()
+
+
+def change_from_latest() -> None:
+    record = latest_record()
+    if record is not None:
+        st.markdown("**Change one thing** · train this setup again with one setting changed, then compare both runs "
+                    "on the Compare runs page.")
+        change_one_thing(record, where="playground")
 
 
 main()

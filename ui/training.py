@@ -12,6 +12,7 @@ from lstm_core.pipeline import Prepared, evaluate, runner_for
 
 from . import charts
 from .findings import plain
+from .runs import record_run
 from .state import REPORT, RUN, RUN_PREPARED
 
 # Redraw the chart at most this often: drawing costs page time, never training time.
@@ -93,6 +94,7 @@ def train_live(prepared: Prepared) -> None:
     for slot in (stop_slot, progress, chart, notes):
         slot.empty()
     finish_run()
+    record_run()
 
 
 def finish_interrupted_run() -> None:
@@ -102,6 +104,7 @@ def finish_interrupted_run() -> None:
         state.status = "stopped_early"
         state.reason = f"stopped by you after {state.epochs_done} epoch(s)"
         finish_run()
+        record_run()
 
 
 def finish_run() -> None:

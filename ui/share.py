@@ -1,0 +1,92 @@
+"""The shareable link on the Playground: read once when a session opens, then kept in step with the settings."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from lstm_core.config import RunConfig
+from lstm_core.samples import CLASSIFICATION_SAMPLES, DEFAULT_SAMPLE, SAMPLES
+from lstm_core.share import decode, encode
+
+from .controls import read_config
+from .findings import plain
+from .state import DATA_ID, set_widgets
+
+LINK_READ = "link_read"    # the session's first Playground run has read the link
+LINK_NOTE = "link_note"    # {"problems": [...], "params": the link as first kept}: the warning lasts until a change
+SOURCE, SAMPLE_NAME = "source", "sample"
+ALL_SAMPLES = (*SAMPLES, *CLASSIFICATION_SAMPLES)
+
+
+def sample_config(name: str) -> RunConfig:
+    """The settings a built-in sample opens with (as the Playground sets them when the sample is chosen)."""
+    if name in CLASSIFICATION_SAMPLES:
+        return CLASSIFICATION_SAMPLES[name].config()
+    sample = SAMPLES[name]
+    return RunConfig(target=sample.target, features=sample.features, season=sample.season, **sample.settings)
+
+
+def read_link() -> None:
+    """On a session's first Playground run, before any widget exists: the link's settings become the widgets'.
+
+    The data id is set too, so the sample's own settings (applied when the data changes) do not overwrite the link's.
+    """
+    if st.session_state.get(LINK_READ):
+        _warn()
+        return
+    st.session_state[LINK_READ] = True
+    params = st.query_params.to_dict()
+    if not params:
+        return
+    first = decode(params, samples=ALL_SAMPLES)
+    from_upload = first.sample is None and first.names_columns
+    if first.sample is not None or from_upload:
+        shared = first
+    else:
+        # A link without data (typed by hand): its settings go onto the default sample's.
+        shared = decode(params, base=sample_config(DEFAULT_SAMPLE), samples=ALL_SAMPLES)
+    if from_upload:
+        st.session_state[SOURCE] = "Upload a CSV"
+    else:
+        st.session_state[SOURCE] = "Built-in sample"
+        st.session_state[SAMPLE_NAME] = shared.sample or DEFAULT_SAMPLE
+        st.session_state[DATA_ID] = f"sample:{st.session_state[SAMPLE_NAME]}"
+    set_widgets(shared.config.to_dict())
+    if shared.problems:
+        st.session_state[LINK_NOTE] = {"problems": shared.problems, "params": None}
+    _warn()
+
+
+def _warn() -> None:
+    note = st.session_state.get(LINK_NOTE)
+    if note:
+        st.warning("Some of this link's settings could not be used and were ignored; the rest are loaded:\n\n"
+                   + "\n".join(f"- {plain(problem)}" for problem in note["problems"]), icon="⚠️")
+
+
+def share_setup() -> None:
+    """Keep the address bar a link to these settings, and show that link under "Share this setup"."""
+    config, _ = read_config()
+    if config is None:
+        return
+    sample = st.session_state.get(SAMPLE_NAME) if st.session_state.get(SOURCE) == "Built-in sample" else None
+    params = encode(config, sample)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+    note = st.session_state.get(LINK_NOTE)
+    if note is not None:
+        if note["params"] is None:
+            note["params"] = params
+        elif note["params"] != params:
+            st.session_state.pop(LINK_NOTE)
+    with st.sidebar.expander("Share this setup"):
+        data = f" and the built-in sample '{sample}'." if sample else "; the data is not in it: they load their own."
+        st.caption("Anyone opening this link gets these settings" + data)
+        st.code(link_text(params), language=None, wrap_lines=True)
+
+
+def link_text(params: dict[str, str]) -> str:
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{urlencode(params)}" if params else base or "/"
