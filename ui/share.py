@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 
 from lstm_core.config import RunConfig
-from lstm_core.samples import CLASSIFICATION_SAMPLES, DEFAULT_SAMPLE, SAMPLES
-from lstm_core.share import decode, encode
+from lstm_core.samples import CLASSIFICATION_SAMPLES, DEFAULT_SAMPLE, SAMPLES, classification_sample_csv, sample_csv
+from lstm_core.share import COLUMN_SETTINGS, decode, encode
 
 from .controls import read_config
 from .findings import plain
@@ -47,6 +49,8 @@ def read_link() -> None:
     else:
         # A link without data (typed by hand): its settings go onto the default sample's.
         shared = decode(params, base=sample_config(DEFAULT_SAMPLE), samples=ALL_SAMPLES)
+    if shared.sample is not None:
+        _keep_to_sample_columns(shared)
     if from_upload:
         st.session_state[SOURCE] = "Upload a CSV"
     else:
@@ -59,28 +63,54 @@ def read_link() -> None:
     _warn()
 
 
+def _keep_to_sample_columns(shared) -> None:
+    """A column the sample does not have is reported, and the sample's own choice is kept."""
+    columns = set(pd.read_csv(io.BytesIO(_sample_csv(shared.sample)), nrows=0).columns)
+    own = sample_config(shared.sample)
+    for name in COLUMN_SETTINGS:
+        value = getattr(shared.config, name)
+        named = [value] if isinstance(value, str) else list(value or ())
+        missing = [column for column in named if column not in columns]
+        if name in shared.settings and missing:
+            shared.problems.append(f"{name}: the sample '{shared.sample}' has no column "
+                                   + ", ".join(repr(c) for c in missing))
+            shared.config = shared.config.replace(**{name: getattr(own, name)})
+
+
+def _sample_csv(name: str) -> bytes:
+    return classification_sample_csv(name) if name in CLASSIFICATION_SAMPLES else sample_csv(name)
+
+
 def _warn() -> None:
     note = st.session_state.get(LINK_NOTE)
+    if note and note["params"] is not None and note["params"] != _current_params():
+        # The user has changed the setup since: the link's problems are no longer news.
+        st.session_state.pop(LINK_NOTE)
+        return
     if note:
         st.warning("Some of this link's settings could not be used and were ignored; the rest are loaded:\n\n"
                    + "\n".join(f"- {plain(problem)}" for problem in note["problems"]), icon="⚠️")
 
 
-def share_setup() -> None:
-    """Keep the address bar a link to these settings, and show that link under "Share this setup"."""
+def _current_params() -> dict[str, str] | None:
     config, _ = read_config()
     if config is None:
-        return
+        return None
     sample = st.session_state.get(SAMPLE_NAME) if st.session_state.get(SOURCE) == "Built-in sample" else None
-    params = encode(config, sample)
+    return encode(config, sample)
+
+
+def share_setup() -> None:
+    """Keep the address bar a link to these settings, and show that link under "Share this setup"."""
+    params = _current_params()
+    if params is None:
+        return
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     note = st.session_state.get(LINK_NOTE)
-    if note is not None:
-        if note["params"] is None:
-            note["params"] = params
-        elif note["params"] != params:
-            st.session_state.pop(LINK_NOTE)
+    if note is not None and note["params"] is None:
+        note["params"] = params
+    sample = params.get("sample")
     with st.sidebar.expander("Share this setup"):
         data = f" and the built-in sample '{sample}'." if sample else "; the data is not in it: they load their own."
         st.caption("Anyone opening this link gets these settings" + data)
