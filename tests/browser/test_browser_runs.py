@@ -1,0 +1,63 @@
+"""Run history and shared links in a real Chromium: a link opened elsewhere, and two runs overlaid on Compare runs."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Names of the traces drawn in the Compare page's overlay chart.
+OVERLAY_TRACES = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter(plot => String(plot.layout?.title?.text ?? '').startsWith('Loss per run'))
+  .flatMap(plot => (plot._fullData ?? plot.data ?? []).map(trace => `${trace.name}|${trace.line?.dash}`))
+"""
+
+
+def test_a_shared_link_opens_the_same_setup_in_a_fresh_browser(app, browser):
+    """The address bar is the link: a second browser context (a new session, nothing shared) opens the setup."""
+    app.choose("Sample", "Monthly sales")
+    app.set_number("Units per layer", 48)
+    app.set_checkbox("Bidirectional", True)
+    app.page.wait_for_function("location.search.includes('units=48') && location.search.includes('bidirectional')")
+    link = app.page.url
+    assert "sample=monthly_sales" in link and "difference=true" in link
+    app.page.get_by_text("Share this setup").click()
+    assert app.page.locator("[data-testid='stCode']").filter(has_text="units=48").count() == 1
+
+    context = browser.new_context(viewport=app.page.viewport_size)
+    try:
+        page = context.new_page()
+        page.goto(link)
+        page.wait_for_selector(IDLE, timeout=90_000)
+        other = type(app)(page)
+        other.wait_for_charts(1)
+        assert "Monthly sales" in other.selected("Sample")
+        assert page.get_by_label("Units per layer", exact=True).input_value() == "48"
+        assert page.get_by_label("Bidirectional", exact=True).is_checked()
+        assert page.get_by_label("Model the changes (difference the series)", exact=True).is_checked()
+        other.assert_no_exception()
+    finally:
+        context.close()
+
+
+def test_two_runs_overlay_on_the_compare_page(app):
+    app.set_number("Epochs", 2)
+    app.set_number("Units per layer", 4)
+    app.click_train()
+    app.wait_for_status("Training completed")
+    app.set_number("Units per layer", 8)
+    app.click_train()
+    app.page.locator("[data-testid='stMarkdown']").filter(has_text="Training completed").wait_for(state="detached")
+    app.wait_for_status("Training completed")
+
+    app.rerun_after(lambda: app.page.get_by_role("link", name="Compare runs").click())
+    app.wait_until_idle_and(f"({OVERLAY_TRACES})().length >= 4")
+
+    assert sorted(app.page.evaluate(OVERLAY_TRACES)) == [
+        "#1 · noisy_seasonal.csv · train|solid", "#1 · noisy_seasonal.csv · validation|dash",
+        "#2 · units 8 · train|solid", "#2 · units 8 · validation|dash"]
+    table = app.page.locator("[data-testid='stDataFrame']")
+    assert table.locator("[role=columnheader]", has_text="units").count() == 1
+    app.assert_no_exception()
