@@ -24,7 +24,7 @@ def overlay_chart(curves: list[tuple[int, str, dict[str, list[float]]]], log_sca
             values = history.get(key) or []
             if values:
                 figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=_finite(values),
-                                            name=f"{name} · {part}", legendgroup=str(run_id), mode="lines",
+                                            name=f"{name} · {part}", legendgroup=str(run_id), mode="lines+markers",
                                             line={"color": colour, "dash": dash}))
     figure.update_layout(title="Loss per run (train solid, validation dashed)", xaxis_title="epoch",
                          yaxis_title="loss", height=420, **_LAYOUT)
