@@ -195,7 +195,7 @@ def table_rows(records: list[RunRecord], settings: list[str]) -> list[dict[str, 
                                "epochs": record.epochs}
         row.update({name: show_value(config_value(record.config, name)) for name in settings})
         row.update({label: numbers[key] for label, key in TABLE_METRICS.items()})
-        row["model"] = "kept" if record.model is not None else "released"
+        row["model"] = "kept" if record.model is not None else "released" if record.model_released else "none"
         rows.append(row)
     empty = [label for label in TABLE_METRICS if all(row[label] is None for row in rows)]
     return [{k: v for k, v in row.items() if k not in empty} for row in rows]
