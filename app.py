@@ -32,7 +32,7 @@ from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
 from ui.runs import change_one_thing, latest_record, should_train  # noqa: E402
-from ui.share import read_link, share_setup  # noqa: E402
+from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
 from ui.state import DATA_ID, LAST_FIX, RUN, keep_settings, set_widgets  # noqa: E402
 from ui.training import finish_interrupted_run, train_live  # noqa: E402
 
@@ -108,6 +108,7 @@ def data_section() -> Dataset | None:
         render_finding(translate(exc, area=f"reading {name}"), key="upload")
         return None
     reset_settings_for(data_id, dataset)
+    keep_link_columns(dataset)
     return dataset
 
 

@@ -186,8 +186,8 @@ TABLE_METRICS = {"best val loss": "best_val_loss", "test MAE": "mae", "test RMSE
 
 
 def table_rows(records: list[RunRecord], settings: list[str]) -> list[dict[str, Any]]:
-    """One row a run: name, data, status, epochs, the given settings, then the key metrics (None where they do not
-    apply). Metric columns no run has are left out."""
+    """One row a run: name, data, status, epochs, the given settings, the key metrics (None where they do not
+    apply; metric columns no run has are left out), the codes of the run's findings, and whether it keeps its model."""
     rows = []
     for record in records:
         numbers = {**key_metrics(record.metrics), "best_val_loss": record.best_val_loss}
@@ -195,6 +195,7 @@ def table_rows(records: list[RunRecord], settings: list[str]) -> list[dict[str, 
                                "epochs": record.epochs}
         row.update({name: show_value(config_value(record.config, name)) for name in settings})
         row.update({label: numbers[key] for label, key in TABLE_METRICS.items()})
+        row["findings"] = ", ".join(dict.fromkeys(f.code for f in record.findings if f.severity != "info"))
         row["model"] = "kept" if record.model is not None else "released" if record.model_released else "none"
         rows.append(row)
     empty = [label for label in TABLE_METRICS if all(row[label] is None for row in rows)]

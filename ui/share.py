@@ -17,6 +17,7 @@ from .findings import plain
 from .state import DATA_ID, set_widgets
 
 LINK_READ = "link_read"    # the session's first Playground run has read the link
+LINK_UPLOAD = "link_upload"  # the data settings of a link made on an upload, for the file the user then loads
 LINK_NOTE = "link_note"    # {"problems": [...], "params": the link as first kept}: the warning lasts until a change
 SOURCE, SAMPLE_NAME = "source", "sample"
 ALL_SAMPLES = (*SAMPLES, *CLASSIFICATION_SAMPLES)
@@ -53,6 +54,8 @@ def read_link() -> None:
         _keep_to_sample_columns(shared)
     if from_upload:
         st.session_state[SOURCE] = "Upload a CSV"
+        st.session_state[LINK_UPLOAD] = {name: getattr(shared.config, name) for name in shared.settings
+                                         if name in (*COLUMN_SETTINGS, "task", "layout")}
     else:
         st.session_state[SOURCE] = "Built-in sample"
         st.session_state[SAMPLE_NAME] = shared.sample or DEFAULT_SAMPLE
@@ -63,14 +66,31 @@ def read_link() -> None:
     _warn()
 
 
+def keep_link_columns(dataset) -> None:
+    """The first file loaded after opening a link made on an upload: the link's columns and task win over the guess
+    when the file has those columns; otherwise the page says which are missing and keeps the guess."""
+    wanted = st.session_state.pop(LINK_UPLOAD, None)
+    if not wanted:
+        return
+    named = [c for name in COLUMN_SETTINGS if wanted.get(name) for c in _as_list(wanted[name])]
+    missing = [c for c in named if c not in dataset.frame.columns]
+    if missing:
+        st.warning(f"The link names column(s) {', '.join(repr(c) for c in missing)}, which {plain(dataset.name)} "
+                   "does not have: the columns guessed from the file are used instead.")
+        return
+    set_widgets(wanted)
+
+
+def _as_list(value) -> list:
+    return [value] if isinstance(value, str) else list(value or ())
+
+
 def _keep_to_sample_columns(shared) -> None:
     """A column the sample does not have is reported, and the sample's own choice is kept."""
     columns = set(pd.read_csv(io.BytesIO(_sample_csv(shared.sample)), nrows=0).columns)
     own = sample_config(shared.sample)
     for name in COLUMN_SETTINGS:
-        value = getattr(shared.config, name)
-        named = [value] if isinstance(value, str) else list(value or ())
-        missing = [column for column in named if column not in columns]
+        missing = [column for column in _as_list(getattr(shared.config, name)) if column not in columns]
         if name in shared.settings and missing:
             shared.problems.append(f"{name}: the sample '{shared.sample}' has no column "
                                    + ", ".join(repr(c) for c in missing))

@@ -137,3 +137,18 @@ def test_a_bad_link_warns_and_keeps_what_it_can():
     assert at.query_params == {"sample": "noisy_seasonal", "target": "value", "layers": "2"}
     at.number_input(key="cfg.units").set_value(16).run()
     assert not [w for w in at.warning if "link" in w.value] and at.query_params["units"] == "16"
+
+
+def test_a_link_made_on_an_upload_asks_for_the_file_and_keeps_its_columns(upload):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update({"target": "temperature", "units": "8"})
+    at.run()
+    assert at.radio(key="source").value == "Upload a CSV"
+    assert at.query_params == {"target": "temperature", "units": "8"}
+
+    upload(at, "daily_sales.csv")
+
+    assert not at.exception, at.exception
+    # The file's own guess would be "sales", its last numeric column: the link's choice wins.
+    assert at.selectbox(key="cfg.target").value == "temperature"
+    assert at.number_input(key="cfg.units").value == 8

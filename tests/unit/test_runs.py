@@ -8,6 +8,7 @@ import weakref
 import pytest
 
 from lstm_core.config import ConfigError, RunConfig
+from lstm_core.findings import Finding
 from lstm_core.limits import DEFAULTS, env_name
 from lstm_core.model import build_model
 from lstm_core.pipeline import evaluate
@@ -116,6 +117,8 @@ def test_differing_settings_and_table_rows():
                    metrics={"model": {"mae": 2.0, "rmse": 3.0}, "baselines": {"persistence": {"mae": 4.0}}})
     two = runs.add(finished(base.replace(units=64, features=()), status="stopped_early"), DATA,
                    "noisy_seasonal.csv")
+    overfitting = Finding("TRAIN104", "warning", "Overfitting", "…", epoch=2)
+    one.findings = [overfitting, overfitting, Finding("DATA020", "info", "A note", "…")]
 
     settings = differing_settings([one, two])
     assert settings == ["features", "units"]
@@ -124,7 +127,8 @@ def test_differing_settings_and_table_rows():
     rows = table_rows([one, two], settings)
     assert rows[0] == {"run": "#1 · noisy_seasonal.csv", "data": "noisy_seasonal.csv", "status": "completed",
                        "epochs": 2, "features": "a", "units": 32, "best val loss": 1.0, "test MAE": 2.0,
-                       "test RMSE": 3.0, "vs baseline %": 50.0, "model": "none"}
+                       "test RMSE": 3.0, "vs baseline %": 50.0, "findings": "TRAIN104",
+                       "model": "none"}
     assert rows[1]["features"] == "none" and rows[1]["units"] == 64 and rows[1]["status"] == "stopped_early"
     assert rows[1]["test MAE"] is None and rows[1]["best val loss"] == 0.6
     assert "accuracy" not in rows[0]
