@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
@@ -26,6 +28,9 @@ def overlay_chart(curves: list[tuple[int, str, dict[str, list[float]]]], log_sca
                 figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=_finite(values),
                                             name=f"{name} · {part}", legendgroup=str(run_id), mode="lines+markers",
                                             line={"color": colour, "dash": dash}))
+    longest = max((len(history.get("loss") or []) for _, _, history in curves), default=1)
+    # Whole epochs only: a short run would otherwise get ticks at 1.5, 2.5.
+    figure.update_xaxes(tick0=1, dtick=max(1, math.ceil(longest / 12)))
     figure.update_layout(title="Loss per run (train solid, validation dashed)", xaxis_title="epoch",
                          yaxis_title="loss", height=420, **_LAYOUT)
     if log_scale:
