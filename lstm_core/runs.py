@@ -192,7 +192,7 @@ def table_rows(records: list[RunRecord], settings: list[str]) -> list[dict[str, 
     for record in records:
         numbers = {**key_metrics(record.metrics), "best_val_loss": record.best_val_loss}
         row: dict[str, Any] = {"run": record.name, "data": record.data_name, "status": record.status,
-                               "epochs": record.epochs}
+                               "epochs trained": record.epochs}
         row.update({name: show_value(config_value(record.config, name)) for name in settings})
         row.update({label: numbers[key] for label, key in TABLE_METRICS.items()})
         row["findings"] = ", ".join(dict.fromkeys(f.code for f in record.findings if f.severity != "info"))

@@ -64,7 +64,7 @@ def test_runs_compared_changed_one_thing_at_a_time_and_deleted(app):
     assert list(table["run"]) == ["#1 · noisy_seasonal.csv", "#2 · units 8"]
     assert list(table["units"]) == [4, 8] and list(table["ticked"]) == [True, True]
     # Only the differing setting is listed between the run's own columns and its scores.
-    assert list(table.columns[:7]) == ["ticked", "run", "data", "status", "epochs", "units", "best val loss"]
+    assert list(table.columns[:7]) == ["ticked", "run", "data", "status", "epochs trained", "units", "best val loss"]
     assert table["test MAE"].notna().all() and table["vs baseline %"].notna().all()
     traces = overlay(app)["data"]
     assert [(t["name"], t["line"]["dash"]) for t in traces] == [

@@ -43,13 +43,17 @@ def test_a_shared_link_opens_the_same_setup_in_a_fresh_browser(app, browser):
 
 
 def test_two_runs_overlay_on_the_compare_page(app):
-    app.set_number("Epochs", 1)
+    """A run stopped by the user and a completed one both land on Compare runs, overlaid in their own colours."""
     app.set_number("Units per layer", 4)
+    app.set_number("Epochs", 300)
+    app.set_checkbox("Early stopping on validation loss", False)
     app.click_train()
-    app.wait_for_status("Training completed")
+    app.wait_for_loss_points(1)
+    app.stop_button().click()
+    app.wait_for_status("Training stopped early")
+    app.set_number("Epochs", 1)
     app.set_number("Units per layer", 8)
     app.click_train()
-    app.page.locator("[data-testid='stMarkdown']").filter(has_text="Training completed").wait_for(state="detached")
     app.wait_for_status("Training completed")
 
     app.rerun_after(lambda: app.page.get_by_role("link", name="Compare runs").click())
@@ -57,7 +61,9 @@ def test_two_runs_overlay_on_the_compare_page(app):
 
     assert sorted(app.page.evaluate(OVERLAY_TRACES)) == [
         "#1 · noisy_seasonal.csv · train|solid", "#1 · noisy_seasonal.csv · validation|dash",
-        "#2 · units 8 · train|solid", "#2 · units 8 · validation|dash"]
+        "#2 · units 8, epochs 1 · train|solid", "#2 · units 8, epochs 1 · validation|dash"]
     table = app.page.locator("[data-testid='stDataFrame']")
+    cells = table.locator("[role=gridcell]").all_inner_texts()
+    assert "stopped_early" in cells and "completed" in cells, cells
     assert table.locator("[role=columnheader]", has_text="units").count() == 1
     app.assert_no_exception()

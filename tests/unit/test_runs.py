@@ -126,12 +126,15 @@ def test_differing_settings_and_table_rows():
 
     rows = table_rows([one, two], settings)
     assert rows[0] == {"run": "#1 · noisy_seasonal.csv", "data": "noisy_seasonal.csv", "status": "completed",
-                       "epochs": 2, "features": "a", "units": 32, "best val loss": 1.0, "test MAE": 2.0,
+                       "epochs trained": 2, "features": "a", "units": 32, "best val loss": 1.0, "test MAE": 2.0,
                        "test RMSE": 3.0, "vs baseline %": 50.0, "findings": "TRAIN104",
                        "model": "none"}
     assert rows[1]["features"] == "none" and rows[1]["units"] == 64 and rows[1]["status"] == "stopped_early"
     assert rows[1]["test MAE"] is None and rows[1]["best val loss"] == 0.6
     assert "accuracy" not in rows[0]
+    # A run's epochs trained and its epochs setting are two columns.
+    [row] = table_rows([two], ["epochs"])
+    assert (row["epochs trained"], row["epochs"]) == (2, 30)
 
 
 def test_classifier_metrics_give_accuracy_and_points_over_the_majority():
