@@ -19,6 +19,8 @@ KEPT_MODELS = "kept_models"
 # Settings named in a run's short name; more are summed up as "+N".
 NAME_SETTINGS = 2
 
+# A run's status as the table words it.
+STATUS_WORDS = {"completed": "completed", "stopped_early": "stopped early", "diverged": "diverged", "error": "failed"}
 # Settings "change one thing" offers, in the sidebar's order; the data's columns and roles stay as they were.
 WINDOW_SETTINGS = ("timesteps", "horizon", "multi_step", "difference", "stride", "val_fraction", "test_fraction",
                    "scaling", "season")
@@ -191,7 +193,8 @@ def table_rows(records: list[RunRecord], settings: list[str]) -> list[dict[str, 
     rows = []
     for record in records:
         numbers = {**key_metrics(record.metrics), "best_val_loss": record.best_val_loss}
-        row: dict[str, Any] = {"run": record.name, "data": record.data_name, "status": record.status,
+        row: dict[str, Any] = {"run": record.name, "data": record.data_name,
+                               "status": STATUS_WORDS.get(record.status, record.status),
                                "epochs trained": record.epochs}
         row.update({name: show_value(config_value(record.config, name)) for name in settings})
         row.update({label: numbers[key] for label, key in TABLE_METRICS.items()})

@@ -71,6 +71,9 @@ def test_runs_compared_changed_one_thing_at_a_time_and_deleted(app):
         ("#1 · noisy_seasonal.csv · train", "solid"), ("#1 · noisy_seasonal.csv · validation", "dash"),
         ("#2 · units 8 · train", "solid"), ("#2 · units 8 · validation", "dash")]
     assert traces[0]["line"]["color"] == traces[1]["line"]["color"] != traces[2]["line"]["color"]
+    assert "type" not in overlay(app)["layout"].get("yaxis", {})
+    app.checkbox(key="compare.log").check().run()
+    assert overlay(app)["layout"]["yaxis"]["type"] == "log"
 
     # From the Compare page: the run goes back to the Playground, trains, and both show here again.
     app.selectbox(key="compare.base").set_value(2).run()

@@ -64,6 +64,6 @@ def test_two_runs_overlay_on_the_compare_page(app):
         "#2 · units 8, epochs 1 · train|solid", "#2 · units 8, epochs 1 · validation|dash"]
     table = app.page.locator("[data-testid='stDataFrame']")
     cells = table.locator("[role=gridcell]").all_inner_texts()
-    assert "stopped_early" in cells and "completed" in cells, cells
+    assert "stopped early" in cells and "completed" in cells, cells
     assert table.locator("[role=columnheader]", has_text="units").count() == 1
     app.assert_no_exception()

@@ -129,7 +129,7 @@ def test_differing_settings_and_table_rows():
                        "epochs trained": 2, "features": "a", "units": 32, "best val loss": 1.0, "test MAE": 2.0,
                        "test RMSE": 3.0, "vs baseline %": 50.0, "findings": "TRAIN104",
                        "model": "none"}
-    assert rows[1]["features"] == "none" and rows[1]["units"] == 64 and rows[1]["status"] == "stopped_early"
+    assert rows[1]["features"] == "none" and rows[1]["units"] == 64 and rows[1]["status"] == "stopped early"
     assert rows[1]["test MAE"] is None and rows[1]["best val loss"] == 0.6
     assert "accuracy" not in rows[0]
     # A run's epochs trained and its epochs setting are two columns.
