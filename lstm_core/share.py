@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import CHOICES, ConfigError, RunConfig, _coerce
+from .config import CHOICES, ConfigError, RunConfig
 
 SAMPLE_KEY = "sample"
 # Settings that name the data's columns: a link holding one came from an uploaded file.
@@ -80,7 +80,7 @@ def decode(params: Mapping[str, Any], base: RunConfig | None = None, samples: It
         if name not in values:
             continue
         try:
-            config = dataclasses.replace(config, **{name: _from_text(name, values[name])})
+            config = _apply(config, name, values[name])
         except ConfigError as problem:
             shared.problems.append(_one_problem(name, str(problem)))
             continue
@@ -95,12 +95,14 @@ def _last(value: Any) -> str:
     return str(value)
 
 
-def _from_text(name: str, text: str) -> Any:
+def _apply(config: RunConfig, name: str, text: str) -> RunConfig:
+    """One setting from its text; ConfigError when it cannot be read or is out of range."""
     kind = _TYPES[name]
-    # Column names and free text are taken as written ("auto" could be a column's name); choices go through _coerce.
+    # Column names and free text are taken as written ("auto" could be a column's name); the rest is read by
+    # RunConfig.replace, as the CLI's options are.
     if kind.startswith("str") and name not in CHOICES:
-        return None if text == "" and "None" in kind else text
-    return _coerce({name: text})[name]
+        return dataclasses.replace(config, **{name: None if text == "" and "None" in kind else text})
+    return config.replace(**{name: text})
 
 
 def _one_problem(name: str, message: str) -> str:

@@ -88,3 +88,15 @@ def test_a_repeated_key_takes_its_last_value_and_a_base_config_is_kept_underneat
     base = RunConfig(target="value", season=24)
     shared = decode({"units": ["8", "16"]}, base=base)
     assert shared.config == base.replace(units=16) and shared.problems == [] and not shared.names_columns
+
+
+def test_no_value_in_any_setting_makes_reading_a_link_raise():
+    garbage = ["", " ", "nan", "inf", "-inf", "1e400", "-1", "0", "1.5", "true", "auto", "none", "%00", "é", "[1]",
+               "a,b", "9" * 40]
+    for name in RunConfig().to_dict():
+        for value in garbage:
+            shared = decode({name: value, "sample": value})
+            config = shared.config
+            assert config.problems() == [], (name, value)
+            if name not in shared.settings:
+                assert any(p.startswith(f"{name}:") for p in shared.problems), (name, value, shared.problems)
