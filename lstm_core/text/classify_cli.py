@@ -16,6 +16,7 @@ from .classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
 TEXT_OPTIONS = ("text_column", "vocab_size", "embedding_dim")
 # "auto" reads a file as texts to classify when its text column's median text has this many words or more.
 MIN_TEXT_WORDS = 3
+DISTINCT_SHARE = 0.5
 
 
 def add_text_classify_options(command: argparse.ArgumentParser) -> None:
@@ -35,7 +36,7 @@ def _sample_name(args: argparse.Namespace) -> str | None:
 
 
 def wants_text_classify(args: argparse.Namespace, config: RunConfig) -> bool:
-    """--task text-classify, a text sample, or (task auto) a CSV of texts with one label and no other numbers."""
+    """--task text-classify, a text sample, or (task auto) a CSV with a column of free text and a label column."""
     name = _sample_name(args)
     if config.task == "text-classify" or name in TEXT_CLASSIFY_SAMPLES:
         return True
@@ -50,8 +51,8 @@ def wants_text_classify(args: argparse.Namespace, config: RunConfig) -> bool:
         return False
     texts = dataset.frame[roles.text_column].dropna().head(1000)
     typical = float(texts.map(lambda text: len(words(text))).median()) if len(texts) else 0.0
-    numbers = [c for c in dataset.numeric_columns if c != roles.label_column]
-    return typical >= MIN_TEXT_WORDS and not numbers
+    # Free text: several words, and (unlike a category or a status message) mostly different from row to row.
+    return typical >= MIN_TEXT_WORDS and texts.nunique() >= DISTINCT_SHARE * len(texts)
 
 
 def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict) -> int:
