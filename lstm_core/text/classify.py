@@ -158,20 +158,24 @@ def resolve_roles(dataset: Dataset, config: RunConfig) -> tuple[RunConfig, TextR
     listed = ", ".join(columns)
     if text is None:
         _role_problem("No text column", f"{roles.reason} Columns: {listed}. Pick the column holding the texts.",
-                      roles)
+                      roles, config)
     if label is None:
         _role_problem("No label column", f"{roles.reason} Columns: {listed}. Pick the column holding each text's "
-                      "class.", roles)
+                      "class.", roles, config)
     for role, column in (("text", text), ("label", label)):
         if column not in columns:
-            _role_problem(f"The {role} column '{column}' is not in {dataset.name}", f"Columns: {listed}.", roles)
+            _role_problem(f"The {role} column '{column}' is not in {dataset.name}", f"Columns: {listed}.", roles,
+                          config)
     if text == label:
-        _role_problem("One column plays two roles", f"'{text}' cannot be both the text and the label.", roles)
+        _role_problem("One column plays two roles", f"'{text}' cannot be both the text and the label.", roles,
+                      config)
     return config.replace(task="text-classify", text_column=text, label_column=label), roles
 
 
-def _role_problem(title: str, detail: str, roles: TextRoles) -> None:
-    fix = {k: v for k, v in (("text_column", roles.text_column), ("label_column", roles.label_column)) if v}
+def _role_problem(title: str, detail: str, roles: TextRoles, config: RunConfig) -> None:
+    # The fix is the guess, where it differs from what was chosen.
+    fix = {k: v for k, v in (("text_column", roles.text_column), ("label_column", roles.label_column))
+           if v and v != getattr(config, k)}
     raise ProblemError(Finding("DATA019", "error", title, detail, evidence={"guess": roles.to_dict()},
                                fix=fix or None, area="data"))
 
