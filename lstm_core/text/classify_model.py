@@ -15,8 +15,8 @@ from .classify import PARTS, TextPrepared
 PREDICT_BATCH = 256
 # Misclassified test texts shown (the most confident mistakes first).
 SHOWN_MISTAKES = 10
-# XLA off: compiling the masked LSTM took 22-27 s against 4-6 s without, and saves ~0.15 s an epoch on the
-# built-in sample, so it pays only past ~150 epochs (bench/text_classify_speed.py measures both).
+# XLA off: compiling the masked LSTM costs 20-40 s more than building without it and saves 0.15-0.2 s an epoch on
+# the built-in sample, so it pays only after ~150 epochs (bench/text_classify_speed.py measures both).
 TEXT_JIT = False
 
 

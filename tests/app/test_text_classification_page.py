@@ -49,6 +49,10 @@ def test_train_the_sample_then_classify_a_typed_sentence(new_app):
     assert any(m.value.startswith("**Accuracy") for m in at.markdown)
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert "Confusion matrix (test part)" in titles
+    mistakes = [d.value for d in at.dataframe if "predicted" in d.value.columns and "text" in d.value.columns]
+    none = any(c.value.startswith("None: every test text") for c in at.caption)
+    assert none or list(mistakes[0].columns) == ["row", "text", "true", "predicted", "probability"]
+    assert none or (mistakes[0]["true"] != mistakes[0]["predicted"]).all()
     at.text_input(key="text_sentence").set_value("my parcel has not arrived and the courier lost it").run()
     assert not at.exception, at.exception
     assert any(m.value.startswith("Predicted: **delivery**") for m in at.markdown)

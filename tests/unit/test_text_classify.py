@@ -215,3 +215,11 @@ def test_unknown_columns_are_named_not_raised_from_pandas(tmp_path, messages):
     with pytest.raises(ProblemError) as caught:
         prepare(dataset, text_column="body")
     assert caught.value.finding.code == "DATA019" and "message, department" in caught.value.finding.detail
+
+
+def test_a_file_over_the_row_limit_is_refused_naming_the_variable(tmp_path, messages, monkeypatch):
+    monkeypatch.setenv("LSTM_PLAYGROUND_MAX_CLASSIFY_TEXTS", "100")
+    with pytest.raises(ProblemError) as caught:
+        prepare(write(tmp_path, messages))
+    assert "450 rows" in caught.value.finding.title
+    assert "LSTM_PLAYGROUND_MAX_CLASSIFY_TEXTS" in caught.value.finding.detail
