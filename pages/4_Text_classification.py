@@ -35,6 +35,7 @@ from ui.text_classification import (  # noqa: E402
     sentence_box,
     set_settings,
     settings_sidebar,
+    split_table,
     train_live,
 )
 
@@ -139,18 +140,10 @@ def checks_section(dataset):
                      f"maxlen {summary['maxlen']} cuts {summary['truncated']} of them "
                      f"({summary['truncated_share']:.0%}) and {summary['padding_share']:.0%} of all steps are "
                      "padding (masked).")
-        table = pd_table(prepared.split_counts)
+        table = split_table(prepared.split_counts)
         right.caption("Texts per class in each split (stratified)")
         right.dataframe(table, width="stretch")
     return prepared
-
-
-def pd_table(split_counts: dict):
-    import pandas as pd
-
-    table = pd.DataFrame(split_counts).fillna(0).astype(int)
-    table.index.name = "class"
-    return table
 
 
 def training_section(prepared) -> None:

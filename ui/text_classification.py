@@ -165,6 +165,12 @@ def finish_run() -> None:
         state.findings.append(translate(exc, area="evaluation"))
 
 
+def split_table(split_counts: dict) -> pd.DataFrame:
+    table = pd.DataFrame(split_counts).fillna(0).astype(int)
+    table.index.name = "class"
+    return table
+
+
 def scores_table(report) -> pd.DataFrame:
     scores = pd.DataFrame(report.per_class).T
     scores.index.name = "class"

@@ -61,3 +61,19 @@ def test_train_the_sample_then_classify_a_typed_sentence(new_app):
     probabilities = at.dataframe[-1].value
     assert list(probabilities.columns) == ["predicted", "p_billing", "p_delivery", "p_technical"]
     assert abs(float(probabilities.iloc[0, 1:].sum()) - 1.0) < 1e-4
+
+
+def test_an_upload_gets_its_roles_guessed_and_its_rows_named(new_app, data_file):
+    at = open_page(new_app)
+    at.radio(key="text_source").set_value("Upload a CSV").run()
+    path = data_file("text/reviews_quoted.csv")
+    at.file_uploader(key="text_upload").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="text.text_column").value == "review"
+    assert at.selectbox(key="text.label_column").value == "sentiment"
+    warnings = boxes(at, "warning")
+    assert any(w.startswith("**TEXT010**") and "Row(s) 6" in w for w in warnings), warnings
+    assert any(w.startswith("**TEXT011**") for w in warnings)
+    at.selectbox(key="text.text_column").set_value("stars").run()
+    assert any(e.startswith("**TEXT016**") for e in boxes(at, "error"))
+    assert at.button(key="text_train").disabled

@@ -60,3 +60,20 @@ def test_the_runner_emits_epochs_and_stops_as_for_any_task(trained):
     assert kinds[0] == "start" and kinds[-1] == "stopped"
     assert kinds.count("epoch_end") == state.epochs_done >= 1
     assert state.status in ("completed", "stopped_early")
+
+
+def test_two_classes_get_one_sigmoid_unit_and_two_probabilities():
+    frame = SAMPLE.make()
+    frame = frame[frame["department"] != "delivery"]
+    dataset = read_text_csv(frame.to_csv(index=False).encode(), "two_departments.csv")
+    prepared = prepare_text_classification(dataset, SAMPLE.config(epochs=4))
+    state = train_text_classifier(prepared)
+    head = state.model.get_layer("head")
+    assert head.units == 1 and head.activation.__name__ == "sigmoid"
+    assert state.model.loss == "binary_crossentropy"
+    result = evaluate_text_classifier(prepared, state.model)
+    assert result.metrics["model"]["accuracy"] > result.metrics["baselines"]["majority"]["accuracy"] + 0.2
+    assert result.metrics["model"]["roc_auc"] > 0.8
+    table = predict_texts(prepared.windows, state.model, ["please refund the late fee on my invoice"])
+    assert table["predicted"][0] == "billing"
+    assert table["p_billing"][0] + table["p_technical"][0] == pytest.approx(1.0)
