@@ -16,7 +16,7 @@ def report_of(result: subprocess.CompletedProcess) -> dict:
 
 
 def test_train_the_sample_prints_the_classification_keys_and_saves_a_raw_text_model(cli, tmp_path):
-    result = cli("train", "sample:customer_messages", "--epochs", "4", "--maxlen", "16", "--json", "--out", tmp_path)
+    result = cli("train", "sample:customer_messages", "--epochs", "3", "--maxlen", "16", "--json", "--out", tmp_path)
     report = report_of(result)
     assert result.returncode == EXIT_OK, report["findings"]
     assert report["config"]["task"] == "text-classify" and report["config"]["maxlen"] == 16
@@ -25,7 +25,7 @@ def test_train_the_sample_prints_the_classification_keys_and_saves_a_raw_text_mo
     assert metrics["model"]["accuracy"] > metrics["baselines"]["majority"]["accuracy"]
     assert metrics["confusion"]["classes"] == ["billing", "delivery", "technical"]
     assert sum(map(sum, metrics["confusion"]["counts"])) == report["data"]["texts"]["test"]
-    assert len(report["history"]["loss"]) == 4 and "baseline" in report["verdict"]
+    assert len(report["history"]["loss"]) == 3 and "baseline" in report["verdict"]
     assert all(set(row) == {"row", "text", "true", "predicted", "probability"} for row in report["misclassified"])
     assert report["data"]["lengths"]["maxlen"] == 16
     import keras

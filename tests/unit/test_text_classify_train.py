@@ -66,7 +66,7 @@ def test_two_classes_get_one_sigmoid_unit_and_two_probabilities():
     frame = SAMPLE.make()
     frame = frame[frame["department"] != "delivery"]
     dataset = read_text_csv(frame.to_csv(index=False).encode(), "two_departments.csv")
-    prepared = prepare_text_classification(dataset, SAMPLE.config(epochs=4))
+    prepared = prepare_text_classification(dataset, SAMPLE.config(epochs=3))
     state = train_text_classifier(prepared)
     head = state.model.get_layer("head")
     assert head.units == 1 and head.activation.__name__ == "sigmoid"
