@@ -25,6 +25,7 @@ from .config import (
     RunConfig,
 )
 from .findings import Finding, ProblemError, has_errors
+from .text.classify_cli import add_text_classify_options, run_text_classify, wants_text_classify
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("file", help="a CSV file, or sample:NAME for a built-in sample")
         _add_config_options(command)
+        add_text_classify_options(command)
         command.add_argument("--json", action="store_true", help="print one JSON object on stdout")
         if name == "train":
             command.add_argument("--out", type=Path, help="write model.keras and config.json here")
@@ -148,6 +150,8 @@ def _run(args: argparse.Namespace, report: dict) -> int:
     from .pipeline import default_config, prepare
 
     config = _config_or_problem(args)
+    if wants_text_classify(args, config):
+        return run_text_classify(args, config, report)
     dataset = _load(args.file)
     name = args.file.split(":", 1)[1] if args.file.startswith("sample:") else None
     if name in _classification_samples():
@@ -322,9 +326,9 @@ def _print(report: dict, as_json: bool) -> None:
     if "data" in report:
         data = report["data"]
         if "label_column" in data:
-            parts = data.get("sequences", data.get("windows"))
+            unit = next(u for u in ("sequences", "texts", "windows") if u in data)
             print(f"data: {data['rows']} rows, label {data['label_column']}, classes {', '.join(data['classes'])}, "
-                  f"{'sequences' if 'sequences' in data else 'windows'} {parts}")
+                  f"{unit} {data[unit]}")
         else:
             print(f"data: {data['rows']} rows, target {data['target']}, windows {data['windows']}")
     if "metrics" in report and "accuracy" in report["metrics"]["model"]:

@@ -160,7 +160,8 @@ class RunConfig:
 
     @property
     def classifies(self) -> bool:
-        return self.task in CLASSIFY_TASKS
+        # Text classification shares the classifier's head, its head checks and its report.
+        return self.task in CLASSIFY_TASKS or self.task == "text-classify"
 
     @property
     def is_text(self) -> bool:

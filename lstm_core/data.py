@@ -57,8 +57,9 @@ class Dataset:
         }
 
 
-def load_csv(source: bytes | str | Path, name: str | None = None) -> Dataset:
-    """Read CSV bytes or a path. Raises ProblemError with a finding for anything unusable."""
+def load_csv(source: bytes | str | Path, name: str | None = None, require_numeric: bool = True) -> Dataset:
+    """Read CSV bytes or a path. Raises ProblemError with a finding for anything unusable; a file without any
+    numeric column is unusable unless require_numeric is False (texts with text labels)."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name
@@ -74,7 +75,8 @@ def load_csv(source: bytes | str | Path, name: str | None = None) -> Dataset:
     delimiter = sniff_delimiter(text)
     decimal = "," if delimiter != "," and _DECIMAL_COMMA.search(text[:20000]) else "."
     frame = _parse(text, name, delimiter, decimal)
-    return describe(frame, name, encoding=encoding, delimiter=delimiter, decimal=decimal)
+    return describe(frame, name, encoding=encoding, delimiter=delimiter, decimal=decimal,
+                    require_numeric=require_numeric)
 
 
 def decode_text(raw: bytes, name: str) -> tuple[str, str]:
@@ -137,7 +139,7 @@ def _parse(text: str, name: str, delimiter: str, decimal: str) -> pd.DataFrame:
 
 
 def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter: str = ",",
-             decimal: str = ".") -> Dataset:
+             decimal: str = ".", require_numeric: bool = True) -> Dataset:
     """Type the columns of a parsed frame, find and sort by its time column."""
     frame = frame.copy()
     notes: list[Finding] = []
@@ -180,7 +182,7 @@ def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter:
                                "inf and -inf cannot be learnt from; they are treated as missing values.",
                                {"column": column, "cells": infinite}))
     others = [c for c in frame.columns if c != time_column and c not in numeric]
-    if not numeric:
+    if not numeric and require_numeric:
         raise ProblemError(_problem("DATA003", f"{name} has no numeric column",
                                     "An LSTM learns from numbers, and no column here holds numbers "
                                     f"(columns: {', '.join(map(str, frame.columns[:10]))}).",

@@ -12,12 +12,14 @@ PREFIX = "LSTM_PLAYGROUND_"
 
 DEFAULTS: dict[str, int] = {
     "max_text_chars": 5_000_000,
+    "max_classify_texts": 100_000,
     "kept_models": 5,
 }
 
 # One line each, for the README, docs/security.md and error messages.
 DESCRIPTIONS: dict[str, str] = {
     "max_text_chars": "characters of text a language model reads",
+    "max_classify_texts": "rows of a CSV the text classifier reads",
     "kept_models": "trained models a browser session keeps (older runs keep their curves, settings and metrics)",
 }
 

@@ -14,13 +14,15 @@ _BOXES = {"error": st.error, "warning": st.warning, "info": st.info}
 _ICONS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 
 
-def render_findings(findings: list[Finding], area: str | None = None, key: str = "f", fixable: bool = True) -> None:
+def render_findings(findings: list[Finding], area: str | None = None, key: str = "f", fixable: bool = True,
+                    on_fix=None) -> None:
     shown = [f for f in findings if area is None or f.area == area]
     for index, finding in enumerate(shown):
-        render_finding(finding, key=f"{key}-{area}-{index}", fixable=fixable)
+        render_finding(finding, key=f"{key}-{area}-{index}", fixable=fixable, on_fix=on_fix)
 
 
-def render_finding(finding: Finding, key: str, fixable: bool = True) -> None:
+def render_finding(finding: Finding, key: str, fixable: bool = True, on_fix=None) -> None:
+    """on_fix: what "Apply fix" calls with the patch (default: the Playground's settings widgets)."""
     box = _BOXES[finding.severity]
     epoch = f" (epoch {finding.epoch})" if finding.epoch else ""
     box(f"**{finding.code}** · {plain(finding.title)}{epoch}\n\n{plain(finding.detail)}", icon=_ICONS[finding.severity])
@@ -29,7 +31,7 @@ def render_finding(finding: Finding, key: str, fixable: bool = True) -> None:
         columns[0].caption("Evidence: " + json.dumps(finding.evidence, default=str)[:400])
     if finding.fix and fixable:
         label = "Apply fix: " + ", ".join(f"{k} → {_short(v)}" for k, v in finding.fix.items())
-        columns[1].button(label, key=f"fix-{key}-{finding.code}", on_click=apply_fix, args=(finding.fix,),
+        columns[1].button(label, key=f"fix-{key}-{finding.code}", on_click=on_fix or apply_fix, args=(finding.fix,),
                           help="Changes the settings in the sidebar and re-runs the checks.")
     if finding.original:
         with st.expander("details: the original message"):

@@ -53,5 +53,5 @@ def set_widgets(values: dict[str, Any]) -> None:
 def keep_settings() -> None:
     """Re-assert the settings so switching pages does not clear them (Streamlit drops unrendered widgets' state)."""
     for key in list(st.session_state):
-        if key.startswith("cfg.") or key in ("source", "sample"):
+        if key.startswith(("cfg.", "text.")) or key in ("source", "sample"):
             st.session_state[key] = st.session_state[key]

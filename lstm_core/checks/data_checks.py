@@ -20,6 +20,8 @@ MIN_EVAL_WINDOWS = 20
 # standard deviations from the training mean, has trended away: a model fit on levels cannot reach it. Parts of a
 # stationary series stay within a fraction of one deviation; monthly_sales' parts sit 2.1 and 2.8 away.
 TREND_SHIFT_LIMIT = 2.0
+# Tasks whose examples are whole sequences or texts, not windows cut from rows.
+WHOLE_EXAMPLES = ("classify-sequences", "text-classify")
 
 
 @register("DATA006")
@@ -53,8 +55,8 @@ def _missing_fix(ctx: CheckContext, where: dict[str, int]) -> dict | None:
 @register("DATA007")
 def too_few_rows(ctx: CheckContext):
     config = ctx.config
-    # Whole sequences are not windowed: DATA027 counts them instead.
-    if config.task == "classify-sequences":
+    # Whole sequences and texts are not windowed: DATA027 counts them instead.
+    if config.task in WHOLE_EXAMPLES:
         return
     needed = config.timesteps + config.horizon
     short = {part: rows for part, rows in ctx.part_rows.items()
@@ -146,7 +148,7 @@ def scales_differ(ctx: CheckContext):
 @register("DATA012")
 def few_train_windows(ctx: CheckContext):
     train = ctx.window_counts.get("train", 0)
-    if ctx.config.task == "classify-sequences":
+    if ctx.config.task in WHOLE_EXAMPLES:
         return
     # No window at all is DATA007's error.
     if not 0 < train < MIN_TRAIN_WINDOWS:
@@ -164,7 +166,7 @@ def few_train_windows(ctx: CheckContext):
 
 @register("DATA013")
 def few_eval_windows(ctx: CheckContext):
-    if ctx.config.task == "classify-sequences":
+    if ctx.config.task in WHOLE_EXAMPLES:
         return
     short = {part: ctx.window_counts[part] for part in ("val", "test")
              if 0 < ctx.window_counts.get(part, 0) < MIN_EVAL_WINDOWS}

@@ -1,0 +1,117 @@
+"""The command line's text classification: its options, when a command is one, and the run itself (the same JSON
+keys as sequence classification, plus the misclassified test texts)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..config import RunConfig
+from ..findings import Finding, ProblemError, has_errors
+from .classify import guess_text_roles, prepare_text_classification, read_text_csv, words
+from .classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
+
+# RunConfig fields set by the options added here (--label-column, --maxlen and --masking are shared ones).
+TEXT_OPTIONS = ("text_column", "vocab_size", "embedding_dim")
+# "auto" reads a file as texts to classify when its text column's median text has this many words or more.
+MIN_TEXT_WORDS = 3
+DISTINCT_SHARE = 0.5
+
+
+def add_text_classify_options(command: argparse.ArgumentParser) -> None:
+    """Adds the options unless another text task already did (they mean the same RunConfig fields)."""
+    options = (
+        ("--text-column", {"help": "text classification: the column holding the texts"}),
+        ("--vocab-size", {"type": int, "help": "text: the most frequent training words kept (default 10000)"}),
+        ("--embedding-dim", {"type": int, "help": "text: numbers learnt per word (default 32)"}),
+    )
+    for flag, kwargs in options:
+        if flag not in command._option_string_actions:
+            command.add_argument(flag, **kwargs)
+
+
+def _sample_name(args: argparse.Namespace) -> str | None:
+    return args.file.split(":", 1)[1] if args.file.startswith("sample:") else None
+
+
+def wants_text_classify(args: argparse.Namespace, config: RunConfig) -> bool:
+    """--task text-classify, a text sample, or (task auto) a CSV with a column of free text and a label column."""
+    name = _sample_name(args)
+    if config.task == "text-classify" or name in TEXT_CLASSIFY_SAMPLES:
+        return True
+    if config.task != "auto" or name is not None:
+        return False
+    try:
+        dataset = read_text_csv(Path(args.file))
+    except ProblemError:
+        return False  # the usual path reports the file's problem
+    roles = guess_text_roles(dataset)
+    if roles.text_column is None or roles.label_column is None:
+        return False
+    texts = dataset.frame[roles.text_column].dropna().head(1000)
+    typical = float(texts.map(lambda text: len(words(text))).median()) if len(texts) else 0.0
+    # Free text: several words, and (unlike a category or a status message) mostly different from row to row.
+    return typical >= MIN_TEXT_WORDS and texts.nunique() >= DISTINCT_SHARE * len(texts)
+
+
+def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict) -> int:
+    from ..cli import EXIT_FINDING, EXIT_OK, _as_finding, _explicit, _finite, _json_log, _text_log
+    from ..errors import translate
+    from .classify_model import evaluate_text_classifier, train_text_classifier
+
+    given = set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
+    config = config.replace(task="text-classify", **{o: getattr(args, o) for o in TEXT_OPTIONS
+                                                    if getattr(args, o, None) is not None})
+    given |= {o for o in TEXT_OPTIONS if getattr(args, o, None) is not None}
+    name = _sample_name(args)
+    if name is not None:
+        if name not in TEXT_CLASSIFY_SAMPLES:
+            raise ProblemError(Finding("DATA002", "error", f"No text classification sample named '{name}'",
+                                       f"Text classification samples: {', '.join(TEXT_CLASSIFY_SAMPLES)}.",
+                                       area="data"))
+        defaults = TEXT_CLASSIFY_SAMPLES[name].config().to_dict()
+        config = config.replace(**{k: v for k, v in defaults.items() if k not in given and k != "task"})
+        dataset = read_text_csv(text_classify_sample_csv(name), f"{name}.csv")
+    else:
+        dataset = read_text_csv(Path(args.file))
+    prepared = prepare_text_classification(dataset, config)
+    report["config"] = prepared.config.to_dict()
+    report["findings"] = [f.to_dict() for f in prepared.findings]
+    report["data"] = prepared.data_summary()
+    if args.command == "check" or has_errors(prepared.findings):
+        return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
+    try:
+        state = train_text_classifier(prepared, [_json_log if args.json else _text_log])
+    except Exception as exc:
+        report["findings"].append(translate(exc).to_dict())
+        report["stopped"] = "error"
+        return EXIT_FINDING
+    report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
+    report["stopped"], report["reason"] = state.status, state.reason
+    report["findings"].extend(f.to_dict() for f in state.findings)
+    if state.status != "diverged":
+        result = evaluate_text_classifier(prepared, state.model)
+        report["metrics"] = result.metrics
+        report["verdict"] = result.verdict
+        report["misclassified"] = result.mistakes.to_dict(orient="records")
+    if args.out:
+        report["written"] = write_text_outputs(args.out, prepared, state)
+    return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
+
+
+def write_text_outputs(directory: Path, prepared, state) -> dict:
+    """model.keras takes raw strings (the vectoriser in front of the trained model); config.json the settings;
+    preprocessing.json the classes in output order, the sequence length and the vocabulary's size."""
+    from .classify_model import inference_model
+
+    directory.mkdir(parents=True, exist_ok=True)
+    data = prepared.windows
+    paths = {"model": directory / "model.keras", "config": directory / "config.json",
+             "preprocessing": directory / "preprocessing.json"}
+    inference_model(data, state.model).save(paths["model"])
+    paths["config"].write_text(prepared.config.to_json() + "\n")
+    paths["preprocessing"].write_text(json.dumps({
+        "input": "one raw string per row, shape (texts, 1)", "classes": list(data.classes), "maxlen": data.maxlen,
+        "vocabulary_size": len(data.vocabulary), "standardize": "lower_and_strip_punctuation"}, indent=2) + "\n")
+    return {key: str(path) for key, path in paths.items()}

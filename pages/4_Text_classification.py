@@ -1,0 +1,193 @@
+"""Text classification: a CSV of texts and labels (or the built-in sample) → checks → live training → scores, the
+texts it got wrong, and a box to classify a typed sentence."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+st.set_page_config(page_title="Text classification · LSTM Playground", page_icon="💬", layout="wide")
+st.title("Text classification")
+st.caption("Teach an LSTM to sort short texts into classes: words become numbers through a vocabulary learnt from "
+           "the training texts, an embedding and an LSTM read them, and a head picks the class.")
+
+from lstm_core.config import RunConfig  # noqa: E402
+from lstm_core.errors import translate  # noqa: E402
+from lstm_core.findings import ProblemError, has_errors  # noqa: E402
+from lstm_core.text.classify import guess_text_roles, prepare_text_classification, read_text_csv  # noqa: E402
+from lstm_core.text.classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv  # noqa: E402
+from ui.classification import confusion_chart  # noqa: E402
+from ui.findings import plain, render_finding, render_findings  # noqa: E402
+from ui.nav import page_links  # noqa: E402
+from ui.state import keep_settings  # noqa: E402
+from ui.text_classification import (  # noqa: E402
+    FIX,
+    PREPARED,
+    REPORT,
+    RUN,
+    apply_fix,
+    finish_interrupted_run,
+    key,
+    length_histogram,
+    read_config,
+    scores_table,
+    sentence_box,
+    set_settings,
+    settings_sidebar,
+    split_table,
+    train_live,
+)
+
+DATA_ID = "text_data_id"
+keep_settings()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def read(raw: bytes, name: str):
+    return read_text_csv(raw, name)
+
+
+def choose_data() -> tuple[str, bytes, str] | None:
+    source = st.radio("Data", ["Built-in sample", "Upload a CSV"], horizontal=True, key="text_source")
+    if source == "Built-in sample":
+        name = st.selectbox("Sample", list(TEXT_CLASSIFY_SAMPLES), key="text_sample",
+                            format_func=lambda n: TEXT_CLASSIFY_SAMPLES[n].title)
+        st.caption(TEXT_CLASSIFY_SAMPLES[name].description)
+        return f"sample:{name}", text_classify_sample_csv(name), f"{name}.csv"
+    upload = st.file_uploader("CSV with a column of texts and a column of labels (one row per text)",
+                              type=["csv", "tsv", "txt"], key="text_upload")
+    if upload is None:
+        st.info("Drop a CSV here, or switch back to the built-in sample.")
+        return None
+    raw = upload.getvalue()
+    return f"upload:{hashlib.sha256(raw).hexdigest()[:16]}", raw, upload.name
+
+
+def data_section():
+    st.subheader("1 · Texts and labels")
+    chosen = choose_data()
+    if chosen is None:
+        return None
+    data_id, raw, name = chosen
+    try:
+        dataset = read(raw, name)
+    except ProblemError as problem:
+        render_finding(problem.finding, key="text-read", fixable=False)
+        return None
+    except Exception as exc:  # a file no rule foresaw still gets a message, never a traceback
+        render_finding(translate(exc, area=f"reading {name}"), key="text-read", fixable=False)
+        return None
+    if st.session_state.get(DATA_ID) != data_id:
+        st.session_state[DATA_ID] = data_id
+        sample = TEXT_CLASSIFY_SAMPLES.get(data_id.removeprefix("sample:"))
+        if sample:
+            set_settings(sample.config())
+        else:
+            # An upload keeps the user's settings, takes the guessed roles and a length measured on its texts.
+            roles = guess_text_roles(dataset)
+            config = read_config()[0] or RunConfig(task="text-classify")
+            set_settings(config.replace(text_column=roles.text_column, label_column=roles.label_column, maxlen=None))
+    roles_section(dataset)
+    return dataset
+
+
+def roles_section(dataset) -> None:
+    roles = guess_text_roles(dataset)
+    columns = [str(c) for c in dataset.frame.columns]
+    st.caption(f"{plain(dataset.name)} · {dataset.rows:,} rows. Guess: {plain(roles.reason)}")
+    st.button("Use the guess", key="text_use_guess", on_click=apply_fix,
+              args=({"text_column": roles.text_column, "label_column": roles.label_column},))
+    for field in ("text_column", "label_column"):
+        if st.session_state.get(key(field)) not in (None, *columns):
+            st.session_state[key(field)] = None
+    left, right = st.columns(2)
+    left.selectbox("Text column", [None, *columns], key=key("text_column"), format_func=lambda v: v or "—")
+    right.selectbox("Label column", [None, *columns], key=key("label_column"), format_func=lambda v: v or "—")
+    with st.expander("Table preview (first 100 rows)"):
+        st.dataframe(dataset.frame.head(100), width="stretch")
+
+
+def checks_section(dataset):
+    st.subheader("2 · Checks before training")
+    config, problem = read_config()
+    if config is None:
+        st.error(f"The settings cannot be used: {problem}")
+        return None
+    try:
+        prepared = prepare_text_classification(dataset, config)
+    except ProblemError as error:
+        render_finding(error.finding, key="text-prepare", on_fix=apply_fix)
+        return None
+    except Exception as exc:  # the page's boundary
+        render_finding(translate(exc, area="checking the texts"), key="text-prepare", fixable=False)
+        return None
+    patch = st.session_state.pop(FIX, None)
+    if patch:
+        st.toast("Fix applied: " + ", ".join(f"{k} → {v}" for k, v in patch.items()))
+    shown = [f for f in prepared.findings if f.severity != "info"]
+    counts = prepared.counts()
+    if not shown:
+        st.success(f"No problems found: {counts['train']} train · {counts['val']} validation · {counts['test']} test "
+                   f"texts, {len(prepared.classes)} classes, {prepared.maxlen} words each.")
+    render_findings(shown, key="text-pre", on_fix=apply_fix)
+    if len(prepared.lengths):
+        summary = prepared.length_summary()
+        left, right = st.columns([3, 2])
+        left.plotly_chart(length_histogram(prepared.lengths, prepared.maxlen, summary["truncated_share"]),
+                          width="stretch")
+        left.caption(f"Texts have {summary['min']}–{summary['max']} words (median {summary['median']:g}); "
+                     f"maxlen {summary['maxlen']} cuts {summary['truncated']} of them "
+                     f"({summary['truncated_share']:.0%}) and {summary['padding_share']:.0%} of all steps are "
+                     "padding (masked).")
+        table = split_table(prepared.split_counts)
+        right.caption("Texts per class in each split (stratified)")
+        right.dataframe(table, width="stretch")
+    return prepared
+
+
+def training_section(prepared) -> None:
+    st.subheader("3 · Train")
+    finish_interrupted_run()
+    ready = prepared is not None and prepared.ready and not has_errors(prepared.findings)
+    start = st.button("Train", type="primary", disabled=not ready, key="text_train",
+                      help=None if ready else "Resolve the errors above first.")
+    if start and ready:
+        train_live(prepared)
+
+
+def results_section() -> None:
+    state, prepared, report = st.session_state.get(RUN), st.session_state.get(PREPARED), st.session_state.get(REPORT)
+    if state is None:
+        return
+    st.subheader("4 · Results")
+    st.caption(f"Run: {state.status.replace('_', ' ')} after {state.epochs_done} epoch(s)"
+               f"{' · ' + plain(state.reason) if state.reason else ''}")
+    render_findings(state.findings, key="text-run", on_fix=apply_fix)
+    if report is None:
+        return
+    scores = report.report
+    (st.success if scores.accuracy > scores.baseline_accuracy else st.warning)(scores.verdict)
+    st.markdown(f"**Accuracy {scores.accuracy:.1%}** · majority baseline ({plain(scores.majority_class)}) "
+                f"{scores.baseline_accuracy:.1%}")
+    left, right = st.columns(2)
+    left.dataframe(scores_table(scores), width="stretch")
+    right.plotly_chart(confusion_chart(scores.confusion, prepared.classes), width="stretch")
+    st.markdown("**Misclassified test texts** (the most confident mistakes first)")
+    if len(report.mistakes):
+        st.dataframe(report.mistakes, hide_index=True, width="stretch")
+    else:
+        st.caption("None: every test text was classified correctly.")
+    sentence_box(prepared, state)
+
+
+def main() -> None:
+    page_links()
+    dataset = data_section()
+    settings_sidebar()
+    prepared = checks_section(dataset) if dataset is not None else None
+    training_section(prepared)
+    results_section()
+
+
+main()
