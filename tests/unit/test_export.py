@@ -97,12 +97,12 @@ def test_the_script_stops_with_a_message_on_a_file_without_the_target(tiny_run, 
     assert "lacks column(s) value" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_classifier_export_says_the_script_covers_forecasts_only():
-    from lstm_core.classify import prepare_classification, train_classifier
-    from lstm_core.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
+def test_a_classifier_export_says_the_script_covers_forecasts_only(data_file):
+    from lstm_core.classify import prepare_any, train_classifier
 
-    dataset = load_csv(classification_sample_csv("shapes"), "shapes.csv")
-    prepared = prepare_classification(dataset, CLASSIFICATION_SAMPLES["shapes"].config().replace(units=4, epochs=1))
+    dataset = load_csv(data_file("classification/wide_ragged.csv"))
+    prepared = prepare_any(dataset, RunConfig(task="auto", units=4, epochs=1, missing="interpolate", maxlen=16))
+    assert prepared.ready and prepared.config.task == "classify-sequences"
     state = train_classifier(prepared, monitors=False)
     files = export_files(prepared, state)
     assert "train_script.py" not in files
