@@ -18,7 +18,7 @@ _IGNORED = ("learning_rate", "epochs", "early_stopping", "patience")
 
 def lr_finder_part(prepared) -> None:
     """`prepared` is None while the checks block training: the button is then disabled."""
-    with st.expander("Find a learning rate", expanded=LR_TEST in st.session_state):
+    with st.expander("Learning-rate range test", expanded=LR_TEST in st.session_state):
         st.caption("Trains a fresh copy of the model for a few hundred batches while the learning rate grows from "
                    "1e-7 to 1, and suggests the rate where the loss falls fastest. Your trained model is not touched.")
         clicked = st.button("Find a learning rate", key="lr_find", disabled=prepared is None,
