@@ -1,8 +1,9 @@
 """Everything needed to keep or reproduce a run: the model, its settings, its curve, its scores and a script.
 
 `export_files` gives name → bytes (the page offers each as a download, and all as a zip); `write_export` writes
-them to a directory (the CLI's `train --out`). The standalone `train_script.py` covers forecasts; a classifier's
-export says so in `notes` and carries `preprocessing.json` instead (what new data needs besides the model).
+them to a directory (the CLI's `train --out`). The standalone `train_script.py` covers forecasts and sequence or
+window classification; a classifier's export also carries `preprocessing.json` (what new data needs besides the
+model). Any other task is exported without the script, and `export_notes` says so.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from pathlib import Path
 from .model import STEPS_PER_EXECUTION
 
 TEMPLATE = Path(__file__).parent / "templates" / "train_script.py"
-SCRIPT_TASKS = ("forecast",)
+SCRIPT_TASKS = ("forecast", "classify-sequences", "classify-windows")
 FILE_NAMES = ("model.keras", "config.json", "history.csv", "metrics.json", "train_script.py", "preprocessing.json")
-NO_SCRIPT_NOTE = ("The standalone train_script.py covers forecasts only; this run ({task}) is exported without it. "
+NO_SCRIPT_NOTE = ("The standalone train_script.py covers forecasts and sequence or window classification; this run "
+                  "({task}) is exported without it. "
                   "config.json reproduces it in the playground or with `python -m lstm_core train --config`.")
 
 
@@ -34,7 +36,7 @@ def export_files(prepared, state, report=None) -> dict[str, bytes]:
     files["metrics.json"] = (json.dumps(metrics_of(state, report), indent=2, default=_plain) + "\n").encode()
     if config.task in SCRIPT_TASKS:
         files["train_script.py"] = train_script(prepared, state.jit_compile).encode()
-    elif config.classifies and getattr(prepared, "windows", None) is not None:
+    if config.classifies and getattr(prepared, "windows", None) is not None:
         files["preprocessing.json"] = preprocessing_json(prepared).encode()
     return files
 
@@ -114,7 +116,8 @@ def train_script(prepared, jit_compile: bool = True) -> str:
     reading = {"delimiter": dataset.delimiter, "decimal": dataset.decimal,
                "encoding": "utf-8-sig" if dataset.encoding == "utf-8" else dataset.encoding,
                "time_column": dataset.time_column}
-    settings = {key: value for key, value in config.to_dict().items() if key in _SCRIPT_SETTINGS}
+    names = _SCRIPT_SETTINGS + (_CLASSIFY_SETTINGS if config.classifies else ())
+    settings = {key: value for key, value in config.to_dict().items() if key in names}
     text = TEMPLATE.read_text()
     text = _swap(text, "CONFIG = {}  # replaced by the run's settings when exported", "CONFIG = " + _literal(settings))
     text = _swap(text, "READING = {}  # replaced when exported", "READING = " + _literal(reading))
@@ -122,12 +125,14 @@ def train_script(prepared, jit_compile: bool = True) -> str:
     return _swap(text, "STEPS_PER_EXECUTION = 32", f"STEPS_PER_EXECUTION = {STEPS_PER_EXECUTION}")
 
 
-# The settings a forecast's script reads; the classification and text settings would only be noise at its top.
+# The settings the script reads; a classifier's roles and padding would only be noise at the top of a forecast's.
 _SCRIPT_SETTINGS = ("task", "target", "features", "missing", "timesteps", "horizon", "multi_step", "difference",
                     "stride", "val_fraction", "test_fraction", "scaling", "layers", "units", "activation",
                     "recurrent_activation", "dropout", "recurrent_dropout", "bidirectional", "output_units",
                     "output_activation", "loss", "optimizer", "learning_rate", "batch_size", "epochs",
                     "early_stopping", "patience", "seed")
+_CLASSIFY_SETTINGS = ("layout", "id_column", "order_column", "label_column", "label_conflict", "maxlen", "pad",
+                      "truncate", "masking", "min_length")
 
 
 def _literal(values: dict) -> str:

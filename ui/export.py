@@ -30,7 +30,7 @@ def export_part(prepared, state, report) -> None:
     notes = export_notes(prepared.config)
     if "train_script.py" in files:
         notes.append("`python train_script.py DATA.csv` trains the same model again with keras, numpy and pandas "
-                     "only: same windows, scaling, model, compile settings and seed.")
+                     "only: the same split, scaling, windows or sequences, model, compile settings and seed.")
     for note in notes:
         st.caption(note)
 

@@ -97,16 +97,47 @@ def test_the_script_stops_with_a_message_on_a_file_without_the_target(tiny_run, 
     assert "lacks column(s) value" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_classifier_export_says_the_script_covers_forecasts_only(data_file):
+def run_script(folder, data_name: str) -> list[dict]:
+    result = subprocess.run([sys.executable, "train_script.py", data_name, "--out", "again.csv"], cwd=folder,
+                            capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return list(csv.DictReader(io.StringIO((folder / "again.csv").read_text())))
+
+
+def test_the_script_trains_the_same_classifier_from_a_long_file(data_file, tmp_path):
+    from lstm_core.classify import prepare_any, train_classifier
+
+    # Long layout: rows out of order within each sequence (an order column), text labels, two features.
+    path = data_file("classification/long_shapes.csv")
+    prepared = prepare_any(load_csv(path), RunConfig(task="auto", units=4, epochs=3, missing="interpolate"))
+    assert prepared.ready and (prepared.config.task, prepared.config.layout) == ("classify-sequences", "long")
+    # Without XLA (a shorter test): the script must then compile without it too, as the run did.
+    state = train_classifier(prepared, jit_compile=False)
+    files = write_export(tmp_path, prepared, state)
+    assert {"train_script.py", "preprocessing.json"} <= set(files)
+    assert "JIT_COMPILE = False" in (tmp_path / "train_script.py").read_text()
+    (tmp_path / "shapes.csv").write_bytes(path.read_bytes())
+    rows = run_script(tmp_path, "shapes.csv")
+    np.testing.assert_allclose([float(r["loss"]) for r in rows], state.history["loss"], rtol=LOSS_TOLERANCE)
+
+
+def test_a_wide_classifier_export_has_its_preprocessing(data_file):
     from lstm_core.classify import prepare_any, train_classifier
 
     dataset = load_csv(data_file("classification/wide_ragged.csv"))
     prepared = prepare_any(dataset, RunConfig(task="auto", units=4, epochs=1, missing="interpolate", maxlen=16))
-    assert prepared.ready and prepared.config.task == "classify-sequences"
-    state = train_classifier(prepared, monitors=False)
+    assert prepared.ready and prepared.config.layout == "wide"
+    state = train_classifier(prepared, monitors=False, jit_compile=False)
     files = export_files(prepared, state)
-    assert "train_script.py" not in files
-    assert {"model.keras", "config.json", "history.csv", "metrics.json", "preprocessing.json"} <= set(files)
-    assert json.loads(files["preprocessing.json"])["classes"] == list(prepared.classes)
-    assert "forecasts only" in export_notes(prepared.config)[0]
+    assert set(files) == {"model.keras", "config.json", "history.csv", "metrics.json", "train_script.py",
+                          "preprocessing.json"}
+    preprocessing = json.loads(files["preprocessing.json"])
+    assert preprocessing["classes"] == list(prepared.classes) and preprocessing["maxlen"] == 16
+    script = files["train_script.py"].decode()
+    assert "    'layout': 'wide'," in script and "    'maxlen': 16," in script
+    assert export_notes(prepared.config) == []
+
+
+def test_a_task_the_script_does_not_cover_is_exported_without_it():
+    assert "exported without it" in export_notes(RunConfig(task="text-lm"))[0]
     assert export_notes(RunConfig()) == []
