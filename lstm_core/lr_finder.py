@@ -3,8 +3,9 @@
 Rule for the suggestion (Smith 2015, "Cyclical learning rates"; the fast.ai "steepest" point): the loss is smoothed
 with an exponential moving average (bias-corrected, as Adam corrects its moments), its slope is taken against
 log10(rate), and the suggestion is the rate where the smoothed loss falls fastest, among the points that lie before
-the minimum, below the starting loss and at most a tenth of the rate at the minimum (the minimum sits at the edge of
-blowing up). When no point lies that low, the steepest falling point before the minimum is taken.
+the minimum, at least a quarter of the way down from the starting loss to the minimum, and at a rate of at most a tenth
+of the rate at the minimum (the minimum sits at the edge of blowing up). When no point lies that low, the steepest
+falling point before the minimum is taken.
 """
 
 from __future__ import annotations
@@ -27,8 +28,13 @@ DIVERGE_FACTOR = 4.0
 MIN_STEPS = 20
 # The smoothed loss must fall at least this share below its start to count as falling: else TRAIN202.
 MIN_DROP = 0.1
-# The first steps of the average rest on few losses; the suggestion never comes from them.
-SKIP_START = 5
+# The first steps of the average rest on few losses (about 1 / (1 - SMOOTHING)); the suggestion never comes from them.
+SKIP_START = 10
+# The starting loss: the median of the raw losses over this share of the steps (at least SKIP_START of them).
+START_SHARE = 0.1
+# A suggestion must lie this share of the way down from the start to the minimum: the noise of the flat start has
+# steep little slopes of its own, and must not pass for the descent.
+DESCENT_SHARE = 0.25
 
 
 @dataclass
@@ -156,13 +162,14 @@ def read_curve(lrs: list[float], losses: list[float], current_lr: float | None =
         return test
     values, rates = np.asarray(smoothed), np.asarray(lrs[:finite])
     lowest = int(np.argmin(values))
-    start = values[min(SKIP_START, finite - 1)]
+    start = float(np.median(losses[: max(SKIP_START, int(finite * START_SHARE))]))
     if values[lowest] > (1 - MIN_DROP) * start:
         test.findings.append(_never_falls(values, rates, start))
         return test
     slope = np.gradient(values, np.log10(rates))
-    falling = np.arange(finite)[(np.arange(finite) >= SKIP_START) & (np.arange(finite) <= lowest)
-                                & (slope < 0) & (values < start)]
+    steps = np.arange(finite)
+    below = values <= start - DESCENT_SHARE * (start - values[lowest])
+    falling = steps[(steps >= SKIP_START) & (steps <= lowest) & (slope < 0) & below]
     capped = falling[rates[falling] <= rates[lowest] / 10]
     pick = capped if len(capped) else falling
     if not len(pick):
@@ -205,7 +212,8 @@ def _too_short(finite: int, lrs: list[float]) -> Finding:
 def _never_falls(values: np.ndarray, rates: np.ndarray, start: float) -> Finding:
     return _finding(
         "TRAIN202", "The loss never clearly fell: no rate to suggest",
-        f"Across the rates {rates[0]:.1e} to {rates[-1]:.1e} the smoothed loss went from {start:.4g} to at best "
+        f"Across the rates {rates[0]:.1e} to {rates[-1]:.1e} the loss started near {start:.4g} and its smoothed curve "
+        f"reached at best "
         f"{values.min():.4g}, less than a {MIN_DROP:.0%} fall. Either the range is too narrow or too low to move "
         "the weights, or the model cannot learn from these windows (too few, too noisy, or a target unrelated to "
         "the inputs). Widen the range, or look at the data and window checks.",

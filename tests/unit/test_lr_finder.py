@@ -111,3 +111,14 @@ def test_every_range_test_code_is_in_the_catalogue(repo):
     assert found == ["TRAIN201", "TRAIN202", "TRAIN203", "TRAIN204"]
     catalogue = (repo / "docs" / "checks.md").read_text()
     assert [code for code in found if f"### `{code}`" not in catalogue] == []
+
+
+def test_the_noise_of_the_flat_start_does_not_pass_for_the_descent():
+    # Flat and noisy up to 1e-4 (the first steps of the average jump about), a fall to 1e-1, then a blow-up.
+    lrs = np.geomspace(1e-7, 1, 200)
+    rng = np.random.default_rng(3)
+    level = np.where(lrs < 1e-4, 1.0, np.clip(1 - 0.95 * np.log10(lrs / 1e-4) / 3, 0.05, None))
+    level = np.where(lrs > 1e-1, 0.05 * (lrs / 1e-1) ** 2, level)
+    losses = (level * (1 + 0.3 * rng.standard_normal(len(lrs)))).tolist()
+    test = read_curve(lrs.tolist(), losses)
+    assert test.suggested_lr is not None and 1e-4 < test.suggested_lr < 1e-1, test.suggested_lr
