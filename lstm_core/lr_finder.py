@@ -78,7 +78,7 @@ def find_learning_rate(prepared, start_lr: float = START_LR, end_lr: float = END
         if not jit_compile or "XLA" not in str(exc):
             raise
         losses, jit = _record(prepared, lrs, False), False
-    return read_curve(lrs[: len(losses)].tolist(), losses, prepared.config.learning_rate, jit)
+    return read_curve(lrs.tolist(), losses, prepared.config.learning_rate, jit)
 
 
 def _record(prepared, lrs: np.ndarray, jit_compile: bool) -> list[float]:
@@ -147,10 +147,14 @@ def smooth(losses: list[float], weight: float = SMOOTHING) -> list[float]:
 
 def read_curve(lrs: list[float], losses: list[float], current_lr: float | None = None,
                jit_compile: bool = True) -> RangeTest:
-    """The suggestion and findings of a recorded curve (a pure function: the tests feed it curves directly too)."""
+    """The suggestion and findings of a recorded curve (a pure function: the tests feed it curves directly too).
+
+    `lrs` are the rates planned; `losses` those recorded, fewer when the test stopped early because the loss blew up.
+    """
     smoothed = smooth(losses)
     finite = len(smoothed)
     stopped = "completed" if finite == len(losses) and len(losses) == len(lrs) else "diverged"
+    lrs = lrs[: len(losses)]
     test = RangeTest(None, [float(v) for v in lrs], [_number(v) for v in losses],
                      [float(v) for v in smoothed] + [None] * (len(losses) - finite), stopped=stopped,
                      jit_compile=jit_compile)

@@ -87,6 +87,7 @@ def test_a_curve_that_blows_up_at_once_is_too_short_to_read():
     assert test.suggested_lr is None
     assert codes(test) == ["TRAIN203"]
     assert test.findings[0].evidence["steps"] == 5 < MIN_STEPS
+    assert test.stopped == "diverged" and len(test.lrs) == len(test.losses) == 6
 
 
 def test_a_curve_still_falling_at_the_top_of_the_range_says_so():
@@ -95,6 +96,7 @@ def test_a_curve_still_falling_at_the_top_of_the_range_says_so():
     test = read_curve(lrs, losses)
     assert test.suggested_lr is not None
     assert codes(test) == ["TRAIN204"]
+    assert test.stopped == "completed"
 
 
 def test_smoothing_is_a_bias_corrected_moving_average():
