@@ -42,6 +42,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/checks_speed.py
 	$(BIN)/python bench/window_speed.py
 	$(BIN)/python bench/first_paint.py
+	$(BIN)/python bench/lr_find_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -29,9 +29,11 @@ from ui import charts  # noqa: E402
 from ui.classification import data_view, role_controls, summary_line  # noqa: E402
 from ui.controls import column_controls, flag_settings, read_config, settings_sidebar  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
+from ui.lr_finder import lr_finder_part  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
 from ui.runs import change_one_thing, latest_record, should_train  # noqa: E402
+from ui.settings_file import apply_pending_settings, settings_file_uploader  # noqa: E402
 from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
 from ui.state import DATA_ID, LAST_FIX, RUN, keep_settings, set_widgets  # noqa: E402
 from ui.training import finish_interrupted_run, train_live  # noqa: E402
@@ -190,6 +192,7 @@ def training_section(prepared: Prepared | None) -> None:
     st.subheader("3 · Train")
     finish_interrupted_run()
     ready = prepared is not None and not has_errors(prepared.findings)
+    lr_finder_part(prepared if ready else None)
     start = st.button("Train", type="primary", disabled=not ready, key="train",
                       help=None if ready else "Resolve the errors above first.")
     if should_train(start, ready):
@@ -200,6 +203,8 @@ def main() -> None:
     read_link()  # before any settings widget exists: a shared link sets them
     page_links()
     dataset = data_section()
+    apply_pending_settings(list(dataset.frame.columns) if dataset is not None else None)
+    settings_file_uploader()
     slots = settings_sidebar(st.session_state.get("cfg.task", "forecast"))
     prepared = None
     if dataset is not None:

@@ -46,14 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
                                  "it, or to classify its sequences or windows.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, help_text in (("check", "run every preflight check, without training"),
-                            ("train", "check, then train and report metrics against naive baselines")):
+                            ("train", "check, then train and report metrics against naive baselines"),
+                            ("lr-find", "check, then run a learning-rate range test on a fresh model")):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("file", help="a CSV file, or sample:NAME for a built-in sample")
         _add_config_options(command)
         add_text_classify_options(command)
         command.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        if name == "lr-find":
+            _add_range_options(command)
         if name == "train":
-            command.add_argument("--out", type=Path, help="write model.keras and config.json here")
+            command.add_argument("--out", type=Path, help="write model.keras, config.json, history.csv, metrics.json "
+                                                          "and train_script.py here")
             command.add_argument("--forecast-steps", type=int, default=0,
                                  help="also forecast this many steps past the end")
     return parser
@@ -173,6 +177,8 @@ def _run(args: argparse.Namespace, report: dict) -> int:
     report["data"] = prepared.data_summary()
     if args.command == "check" or has_errors(prepared.findings):
         return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
+    if args.command == "lr-find":
+        return _lr_find(args, prepared, report)
     return _train(args, prepared, report)
 
 
@@ -191,6 +197,7 @@ def _train(args: argparse.Namespace, prepared, report: dict) -> int:
     report["stopped"] = state.status
     report["reason"] = state.reason
     report["findings"].extend(f.to_dict() for f in state.findings)
+    result = None
     if state.status != "diverged":
         result = evaluate(prepared, state.model)
         report["metrics"] = {"model": result.metrics["model"], "baselines": result.metrics["baselines"]}
@@ -199,7 +206,7 @@ def _train(args: argparse.Namespace, prepared, report: dict) -> int:
         if args.forecast_steps > 0:
             report["forecast"] = [float(v) for v in forecast(prepared, state.model, args.forecast_steps)]
     if args.out:
-        report["written"] = _write_outputs(args.out, prepared, state)
+        report["written"] = _write_outputs(args.out, prepared, state, result)
     return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
 
 
@@ -228,6 +235,8 @@ def _run_classification(args: argparse.Namespace, dataset, config: RunConfig, re
     report["data"] = prepared.data_summary()
     if args.command == "check" or has_errors(prepared.findings):
         return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
+    if args.command == "lr-find":
+        return _lr_find(args, prepared, report)
     from .classify import evaluate_classifier, train_classifier
     from .errors import translate
 
@@ -240,33 +249,50 @@ def _run_classification(args: argparse.Namespace, dataset, config: RunConfig, re
     report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
     report["stopped"], report["reason"] = state.status, state.reason
     report["findings"].extend(f.to_dict() for f in state.findings)
+    result = None
     if state.status != "diverged":
         result = evaluate_classifier(prepared, state.model)
         report["metrics"] = result.metrics
         report["verdict"] = result.verdict
     if args.out:
-        report["written"] = _write_outputs(args.out, prepared, state)
-        report["written"]["preprocessing"] = _write_preprocessing(args.out, prepared)
+        report["written"] = _write_outputs(args.out, prepared, state, result)
     return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
 
 
-def _write_preprocessing(directory: Path, prepared) -> str:
-    """What new data needs besides the model: the classes in code order, the scaler, the length and the padding."""
-    data = prepared.windows
-    path = directory / "preprocessing.json"
-    path.write_text(json.dumps({"classes": list(data.classes), "features": data.feature_names,
-                                "scaling": data.scaler.method, "offset": data.scaler.offset.tolist(),
-                                "scale": data.scaler.scale.tolist(), "maxlen": data.maxlen,
-                                "pad_value": data.pad_value, "masking": data.masking}, indent=2) + "\n")
-    return str(path)
+# Labels of the written files in the report's "written".
+WRITTEN_LABELS = {"model.keras": "model", "config.json": "config", "history.csv": "history",
+                  "metrics.json": "metrics", "train_script.py": "script", "preprocessing.json": "preprocessing"}
 
 
-def _write_outputs(directory: Path, prepared, state) -> dict:
-    directory.mkdir(parents=True, exist_ok=True)
-    model_path, config_path = directory / "model.keras", directory / "config.json"
-    state.model.save(model_path)
-    config_path.write_text(prepared.config.to_json() + "\n")
-    return {"model": str(model_path), "config": str(config_path)}
+def _write_outputs(directory: Path, prepared, state, result=None) -> dict:
+    from .export import export_notes, write_export
+
+    written = write_export(directory, prepared, state, result)
+    out = {WRITTEN_LABELS.get(name, name): path for name, path in written.items()}
+    for note in export_notes(prepared.config):
+        print(note, file=sys.stderr)
+    return out
+
+
+def _add_range_options(command: argparse.ArgumentParser) -> None:
+    from .lr_finder import END_LR, START_LR, STEPS
+
+    command.add_argument("--start-lr", type=float, default=START_LR, help=f"smallest rate tried (default {START_LR:g})")
+    command.add_argument("--end-lr", type=float, default=END_LR, help=f"largest rate tried (default {END_LR:g})")
+    command.add_argument("--steps", type=int, default=STEPS, help=f"batches, one rate each (default {STEPS})")
+
+
+def _lr_find(args: argparse.Namespace, prepared, report: dict) -> int:
+    from .lr_finder import find_learning_rate
+
+    if not 0 < args.start_lr < args.end_lr or args.steps < 2:
+        raise ProblemError(Finding("CONFIG001", "error", "The range test's options cannot be used",
+                                   f"--start-lr ({args.start_lr:g}) must be above 0 and below --end-lr "
+                                   f"({args.end_lr:g}), and --steps ({args.steps}) at least 2.", area="config"))
+    test = find_learning_rate(prepared, args.start_lr, args.end_lr, args.steps)
+    report.update({key: value for key, value in test.to_dict().items() if key != "findings"})
+    report["findings"].extend(f.to_dict() for f in test.findings)
+    return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
 
 
 def _config_or_problem(args: argparse.Namespace) -> RunConfig:
@@ -339,10 +365,21 @@ def _print(report: dict, as_json: bool) -> None:
         for name, values in report["metrics"]["baselines"].items():
             print(f"{name}: MAE {values['mae']:.4g}  RMSE {values['rmse']:.4g}  MAPE {_pct(values['mape'])}")
         print(report["verdict"])
-    if "stopped" in report:
+    if "lrs" in report:
+        _print_range_test(report)
+    if "stopped" in report and "lrs" not in report:
         print(f"stopped: {report['stopped']} {report.get('reason', '')}".rstrip())
     for label, path in report.get("written", {}).items():
         print(f"wrote {label}: {path}")
+
+
+def _print_range_test(report: dict) -> None:
+    lrs, losses = report["lrs"], report["losses"]
+    print(f"range test: {len(losses)} steps, rates {lrs[0]:.1e} to {lrs[-1]:.1e} ({report['stopped']})")
+    if report["suggested_lr"] is None:
+        print("no learning rate to suggest (see the findings above)")
+    else:
+        print(f"suggested learning rate: {report['suggested_lr']:g}  (use it with --lr {report['suggested_lr']:g})")
 
 
 def _print_classification(report: dict) -> None:

@@ -12,6 +12,7 @@ from lstm_core.pipeline import Prepared, forecast
 
 from . import charts
 from .classification import render_classification_results
+from .export import export_part
 from .findings import render_findings
 from .state import REPORT, RUN, RUN_PREPARED
 
@@ -42,6 +43,7 @@ def render_results() -> None:
     if isinstance(prepared, ClassPrepared):
         render_classification_results(prepared, state, report)
         model_part(state.model)
+        export_part(prepared, state, report)
         return
     beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())
     (st.success if beat else st.warning)(report.verdict)
@@ -50,6 +52,7 @@ def render_results() -> None:
     st.plotly_chart(charts.prediction_chart(x, report.actual, report.predicted, report.baselines), width="stretch")
     forecast_part(prepared, state)
     model_part(state.model)
+    export_part(prepared, state, report)
 
 
 def metrics_table(metrics: dict) -> pd.DataFrame:

@@ -186,6 +186,10 @@ def test_train_shapes_and_read_the_scores():
     assert {"precision", "recall", "f1"} <= set(scores.columns)
     assert scores["support"].sum() == test_count
     assert scores[["precision", "recall", "f1"]].apply(lambda c: c.between(0, 1)).all().all()
+    # The run can be downloaded, with what new data needs besides the model.
+    assert [b.label for b in at.get("download_button")] == [
+        "model.keras", "config.json", "history.csv", "metrics.json", "train_script.py", "preprocessing.json",
+        "all (lstm_run.zip)"]
 
 
 def test_upload_long_sequences_guess_train_and_classify_new_ones():

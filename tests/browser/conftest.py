@@ -19,6 +19,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 2200}
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# The data uploader in the page, not the sidebar's settings-file uploader.
+DATA_UPLOAD = "[data-testid='stMain'] input[type=file]"
 # Training shares two noisy cores with other jobs; the first run in the server also imports TensorFlow and compiles.
 TRAIN_TIMEOUT_MS = 180_000
 RERUN_TIMEOUT_MS = 90_000
@@ -149,7 +151,7 @@ class Playground:
 
     def choose_source(self, label: str) -> None:
         """Pick a data source; choosing "Upload a CSV" is done when the uploader is drawn."""
-        shows = "document.querySelector('input[type=file]') !== null" if "Upload" in label else None
+        shows = f"document.querySelector(\"{DATA_UPLOAD}\") !== null" if "Upload" in label else None
         self.rerun_after(lambda: self.page.get_by_text(label, exact=True).click(), shows=shows)
 
     def upload(self, path: Path) -> None:
@@ -158,7 +160,7 @@ class Playground:
         Replacing a file can take two runs (the old file removed, then the new one read), so waiting for one
         rerun is not enough: wait for what the user waits for, the file's name in the page.
         """
-        self.page.locator("input[type=file]").set_input_files(path)
+        self.page.locator(DATA_UPLOAD).set_input_files(path)
         self.page.wait_for_function(
             """([idle, name]) => document.querySelector(idle) !== null &&
                  Array.from(document.querySelectorAll("[data-testid='stMarkdownContainer']"))

@@ -100,7 +100,7 @@ def test_a_broken_upload_is_explained_next_to_the_uploader(app, tmp_path, name, 
     app.choose_source("Upload a CSV")
     app.upload(broken)
 
-    uploader = app.page.locator("[data-testid='stFileUploader']")
+    uploader = app.page.locator("[data-testid='stMain'] [data-testid='stFileUploader']")
     message = app.page.locator("[data-testid='stAlert']").filter(has_text=name)
     assert message.count() == 1, app.alerts()
     assert message.locator("[data-testid='stAlertContentError']").count() == 1, "the message is not an error"

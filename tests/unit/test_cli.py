@@ -135,8 +135,15 @@ def test_train_a_sample_writes_model_and_config(cli, tmp_path):
     saved = RunConfig.from_json((out / "config.json").read_text())
     assert saved == RunConfig.from_dict(report["config"])
     assert (saved.units, saved.epochs, saved.target) == (8, 2, "value")
+    assert set(report["written"]) == {"model", "config", "history", "metrics", "script"}
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "history.csv", "metrics.json", "model.keras",
+                                                     "train_script.py"]
+    history = (out / "history.csv").read_text().splitlines()
+    assert history[0] == "epoch,loss,val_loss,seconds" and len(history) == 3
+    assert float(history[2].split(",")[1]) == report["history"]["loss"][1]
+    assert json.loads((out / "metrics.json").read_text())["model"] == report["metrics"]["model"]
 
     import keras
 
-    model = keras.saving.load_model(out / "model.keras")
+    model = keras.saving.load_model(out / "model.keras", safe_mode=True)
     assert tuple(model.input_shape) == (None, saved.timesteps, 1)
