@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     head_checks,
     leakage_checks,
     model_checks,
+    text_lm_checks,
     time_checks,
     training_checks,
 )
