@@ -118,8 +118,8 @@ def vocabulary_words() -> set[str]:
 
 TEXT_SAMPLES: dict[str, TextSample] = {
     "tales": TextSample(
-        "tales", "Little tales (≈ 55,000 characters)",
-        "Simple sentences about animals, people and places, from a grammar of about 230 English words. A small "
+        "tales", "Little tales (≈ 49,000 characters)",
+        "Simple sentences about animals, people and places, from a grammar of about 200 English words. A small "
         "character model starts writing real words after an epoch or two.",
         tales, settings={"timesteps": 40, "units": 96, "embedding_dim": 16, "batch_size": 64, "epochs": 8,
                          "learning_rate": 0.005, "seed_text": "The old fox ", "temperature": 0.6}),
