@@ -43,7 +43,15 @@ def render_samples(samples: list[dict], into=None) -> None:
         st.markdown("**Samples** (seed in bold, then what the model wrote)")
         for sample in reversed(samples):
             label = "before training" if sample["epoch"] == 0 else f"after epoch {sample['epoch']}"
-            st.markdown(f"*{label}* · **{plain(sample['seed'])}**{plain(sample['text'])}")
+            st.markdown(f"*{label}* · {seeded(sample['seed'], sample['text'])}")
+
+
+def seeded(seed: str, text: str) -> str:
+    """The seed in bold, then the generated text; spaces outside the ** markers, or markdown shows no bold."""
+    core = seed.strip()
+    before, after = seed[:len(seed) - len(seed.lstrip())], seed[len(seed.rstrip()):]
+    bold = f"**{plain(core)}**" if core else ""
+    return f"{before}{bold}{after}{plain(text)}".replace("\n", "  \n")
 
 
 class TextLiveView:
@@ -129,7 +137,7 @@ def render_generator(state, prepared) -> None:
         if result.unknown:
             st.warning("Not in the text's vocabulary, left out of the seed: "
                        + ", ".join(repr(t) for t in result.unknown))
-        st.session_state["lm_generated"] = f"**{plain(result.seed)}**{plain(result.text)}"
+        st.session_state["lm_generated"] = seeded(result.seed, result.text)
     if "lm_generated" in st.session_state:
         st.markdown(st.session_state["lm_generated"])
     st.download_button("Download the model (.keras)", data=_model_bytes(state), file_name="text_model.keras",

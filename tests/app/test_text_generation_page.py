@@ -28,7 +28,7 @@ def test_train_two_epochs_on_the_sample_shows_samples_the_baseline_and_generates
     at.number_input(key="lm_gen_length").set_value(25)
     next(b for b in at.button if b.label == "Generate").click().run()
     assert not at.exception, at.exception
-    assert any(m.value.startswith("**The king **") for m in at.markdown)
+    assert any(m.value.startswith("**The king** ") for m in at.markdown)
 
 
 def test_an_upload_that_is_not_text_is_explained_in_place_and_a_fix_applies(new_app):
