@@ -154,6 +154,21 @@ def test_settings_a_language_model_user_trips_on(patch, code, fix):
         assert found[code].fix == fix
 
 
+def trips(source, patch: dict, code: str) -> None:
+    assert code in codes(source, **patch), (code, patch)
+
+
+def test_every_text_check_has_an_input_that_trips_it():
+    trips(read_text(b""), {}, "TEXT001")
+    trips(read_text(b"%PDF-1.7" + bytes(50)), {}, "TEXT002")
+    trips(read_text(PROSE[:300].encode()), {}, "TEXT004")
+    trips(SMALL.source(), {"timesteps": 2}, "TEXT005")
+    trips(read_text("".join(chr(0x4E00 + i % 900) for i in range(9000)).encode()), {}, "TEXT006")
+    trips(SMALL.source(), {"level": "word", "vocab_size": 20, "timesteps": 10}, "TEXT007")
+    trips(SMALL.source(), {"seed_text": "Ωmega"}, "TEXT008")
+    trips(SMALL.source(), {"temperature": 2.5}, "TEXT009")
+
+
 def test_too_little_text_for_windows_is_an_error_with_a_window_that_fits():
     found = {f.code: f for f in prepare_text(read_text(PROSE[:300].encode()), lm_config(timesteps=80)).findings}
     assert found["TEXT004"].severity == "error" and found["TEXT004"].fix == {"timesteps": 22}
