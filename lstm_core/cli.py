@@ -13,6 +13,7 @@ from .config import (
     ACTIVATIONS,
     LABEL_CONFLICTS,
     LAYOUTS,
+    LEVELS,
     LOSSES,
     MISSING,
     OPTIMIZERS,
@@ -25,7 +26,7 @@ from .config import (
     RunConfig,
 )
 from .findings import Finding, ProblemError, has_errors
-from .text.classify_cli import add_text_classify_options, run_text_classify, wants_text_classify
+from .text.classify_cli import run_text_classify, wants_text_classify
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 
@@ -51,7 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("file", help="a CSV file, or sample:NAME for a built-in sample")
         _add_config_options(command)
-        add_text_classify_options(command)
         command.add_argument("--json", action="store_true", help="print one JSON object on stdout")
         if name == "lr-find":
             _add_range_options(command)
@@ -110,6 +110,13 @@ def _add_config_options(command: argparse.ArgumentParser) -> None:
     add("--truncate", choices=TRUNCATIONS, help="cut longer sequences' start (pre) or end (post)")
     add("--masking", action=argparse.BooleanOptionalAction, default=None, help="skip the padding inside the model")
     add("--min-length", type=int, help="leave out sequences with fewer steps than this")
+    add("--text-column", help="text-classify: the column holding the texts")
+    add("--level", choices=LEVELS, help="text-lm: predict the next character (default) or the next word")
+    add("--vocab-size", type=int, help="text: keep this many most frequent tokens; the rest become one unknown token")
+    add("--embedding-dim", type=int, help="text: embedding size (0: one-hot inputs)")
+    add("--seed-text", help="text-lm: the text each sample starts from (default: the start of a sentence)")
+    add("--temperature", type=float, help="text-lm: sampling temperature (near 0: always the likeliest token)")
+    add("--sample-length", type=int, help="text-lm: tokens generated per sample")
 
 
 CONFIG_OPTIONS = ("task", "target", "features", "missing", "timesteps", "horizon", "multi_step", "difference",
@@ -119,6 +126,7 @@ CONFIG_OPTIONS = ("task", "target", "features", "missing", "timesteps", "horizon
                   "output_activation", "loss", "optimizer", "lr", "batch_size", "epochs", "early_stopping",
                   "patience", "season", "seed", "layout", "id_column", "order_column", "label_column",
                   "label_conflict", "maxlen", "pad", "truncate", "masking", "min_length")
+TEXT_OPTIONS = ("text_column", "level", "vocab_size", "embedding_dim", "seed_text", "temperature", "sample_length")
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
@@ -128,7 +136,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 
 
 def _explicit(args: argparse.Namespace) -> dict:
-    return {OPTION_FIELDS.get(o, o): getattr(args, o) for o in CONFIG_OPTIONS if getattr(args, o) is not None}
+    return {OPTION_FIELDS.get(o, o): getattr(args, o) for o in (*CONFIG_OPTIONS, *TEXT_OPTIONS)
+            if getattr(args, o) is not None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,6 +163,11 @@ def _run(args: argparse.Namespace, report: dict) -> int:
     from .pipeline import default_config, prepare
 
     config = _config_or_problem(args)
+    from .text.lm_cli import run_text_lm, wants_text_lm
+
+    if wants_text_lm(args.file, config):
+        given = set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
+        return run_text_lm(args, config, given, report)
     if wants_text_classify(args, config):
         return run_text_classify(args, config, report)
     dataset = _load(args.file)
@@ -349,7 +363,12 @@ def _print(report: dict, as_json: bool) -> None:
         print(f"    {finding['detail']}")
         if finding.get("fix"):
             print(f"    fix: {json.dumps(finding['fix'])}")
-    if "data" in report:
+    text_lm = report.get("config", {}).get("task") == "text-lm"
+    if text_lm:
+        from .text.lm_cli import print_text_report
+
+        print_text_report(report)
+    elif "data" in report:
         data = report["data"]
         if "label_column" in data:
             unit = next(u for u in ("sequences", "texts", "windows") if u in data)
@@ -357,9 +376,9 @@ def _print(report: dict, as_json: bool) -> None:
                   f"{unit} {data[unit]}")
         else:
             print(f"data: {data['rows']} rows, target {data['target']}, windows {data['windows']}")
-    if "metrics" in report and "accuracy" in report["metrics"]["model"]:
+    if "metrics" in report and not text_lm and "accuracy" in report["metrics"]["model"]:
         _print_classification(report)
-    elif "metrics" in report:
+    elif "metrics" in report and not text_lm:
         model = report["metrics"]["model"]
         print(f"model: MAE {model['mae']:.4g}  RMSE {model['rmse']:.4g}  MAPE {_pct(model['mape'])}")
         for name, values in report["metrics"]["baselines"].items():

@@ -8,6 +8,7 @@ PAGES = (
     ("app.py", "Playground", "📈"),
     ("pages/1_Data_check.py", "Data check", "🔎"),
     ("pages/2_Error_lab.py", "Error lab", "🧪"),
+    ("pages/3_Text_generation.py", "Text generation", "✍️"),
     ("pages/4_Text_classification.py", "Text classification", "💬"),
     ("pages/5_Compare_runs.py", "Compare runs", "📊"),
 )

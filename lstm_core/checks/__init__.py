@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     leakage_checks,
     model_checks,
     text_class_checks,
+    text_lm_checks,
     time_checks,
     training_checks,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +51,8 @@ class CheckContext:
     missing_before: dict[str, int] = field(default_factory=dict)
     time_index: np.ndarray | None = None
     classes: ClassFacts | None = None
+    # Language model only: the text as read and tokenised (lstm_core.checks.text_lm_checks.TextFacts).
+    text: Any = None
 
     @property
     def unit(self) -> str:

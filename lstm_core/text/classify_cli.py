@@ -19,18 +19,6 @@ MIN_TEXT_WORDS = 3
 DISTINCT_SHARE = 0.5
 
 
-def add_text_classify_options(command: argparse.ArgumentParser) -> None:
-    """Adds the options unless another text task already did (they mean the same RunConfig fields)."""
-    options = (
-        ("--text-column", {"help": "text classification: the column holding the texts"}),
-        ("--vocab-size", {"type": int, "help": "text: the most frequent training words kept (default 10000)"}),
-        ("--embedding-dim", {"type": int, "help": "text: numbers learnt per word (default 32)"}),
-    )
-    for flag, kwargs in options:
-        if flag not in command._option_string_actions:
-            command.add_argument(flag, **kwargs)
-
-
 def _sample_name(args: argparse.Namespace) -> str | None:
     return args.file.split(":", 1)[1] if args.file.startswith("sample:") else None
 
