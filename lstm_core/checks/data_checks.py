@@ -257,10 +257,12 @@ def _larger_eval_parts(ctx: CheckContext, short: dict[str, int]) -> dict | None:
     """Raise the validation/test fractions just enough, if the training part keeps enough windows."""
     config, total = ctx.config, ctx.rows or sum(ctx.part_rows.values())
     needed = config.timesteps + config.horizon + (MIN_EVAL_WINDOWS - 1) * config.stride
+    if total < 1:
+        return None
     fix = {}
     for part in short:
-        fraction = np.ceil(needed / max(total, 1) * 100) / 100
-        while round(total * fraction) < needed:
+        fraction = np.ceil(needed / total * 100) / 100
+        while round(total * fraction) < needed and fraction <= 0.5:
             fraction += 0.01
         fix[f"{part}_fraction"] = round(float(fraction), 2)
     fractions = {"val": config.val_fraction, "test": config.test_fraction}
