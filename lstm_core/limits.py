@@ -12,11 +12,25 @@ PREFIX = "LSTM_PLAYGROUND_"
 
 DEFAULTS: dict[str, int] = {
     "max_text_chars": 5_000_000,
+    "max_rows": 1_000_000,
+    "max_columns": 1_000,
+    "max_cells": 20_000_000,
+    "max_params": 2_000_000,
+    "max_epochs": 1_000,
+    "max_train_seconds": 600,
+    "max_concurrent_trainings": 2,
 }
 
 # One line each, for the README, docs/security.md and error messages.
 DESCRIPTIONS: dict[str, str] = {
     "max_text_chars": "characters of text a language model reads",
+    "max_rows": "rows of one CSV",
+    "max_columns": "columns of one CSV",
+    "max_cells": "cells (rows × columns) of one CSV",
+    "max_params": "weights of one model, counted from the settings before it is built",
+    "max_epochs": "epochs of one run",
+    "max_train_seconds": "seconds one run may train before it is stopped (its model and curve are kept)",
+    "max_concurrent_trainings": "runs training at the same time on this server; more wait for a free slot",
 }
 
 

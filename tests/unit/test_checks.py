@@ -606,12 +606,13 @@ def test_differencing_with_horizon_above_one_needs_every_step():
 
 
 def test_every_registered_check_has_a_stable_code():
-    assert all(re.fullmatch(r"(DATA|ARCH|TRAIN)\d{3}", code) for code in registered_checks())
+    assert all(re.fullmatch(r"(DATA|ARCH|TRAIN|LIMIT)\d{3}", code) for code in registered_checks())
 
 
 def test_every_registered_check_is_tripped_by_a_test_here():
-    # The classification checks have their own file, next to this one.
-    text = Path(__file__).read_text() + (Path(__file__).parent / "test_classification_checks.py").read_text()
+    # The classification and limit checks have their own files, next to this one.
+    text = "".join((Path(__file__).parent / name).read_text()
+                   for name in (Path(__file__).name, "test_classification_checks.py", "test_limits.py"))
     assert [code for code in registered_checks() if f'"{code}")' not in text] == []
 
 
