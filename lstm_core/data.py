@@ -261,6 +261,10 @@ def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter:
         notes.append(_note("DATA101", f"Read {name} as {encoding.upper()}",
                            f"The file starts with a {encoding.upper()} byte-order mark and was decoded as such.",
                            {"encoding": encoding}))
+    if decimal == ",":
+        notes.append(_note("DATA102", "Decimal commas read as decimal points",
+                           f"Fields are separated by {_delimiter_name(delimiter)} and numbers such as "
+                           "3,14 use a decimal comma.", {"delimiter": delimiter}))
     frame, empty = _without_empty_columns(frame)
     if empty:
         nameless = [c for c in empty if c.startswith("Unnamed: ")]
