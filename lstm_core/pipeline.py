@@ -70,7 +70,8 @@ def prepare(dataset: Dataset, config: RunConfig) -> Prepared:
     findings = list(dataset.notes) + run_checks(context)
     level_split = split_rows(len(values), config.val_fraction, config.test_fraction)
     train_target = values[level_split.train[0]:level_split.train[1], 0]
-    season = config.season or detect_season(train_target)
+    with np.errstate(all="ignore"):  # values past float range are DATA031's to report, not a warning's
+        season = config.season or detect_season(train_target)
     prepared = Prepared(dataset, config, columns, values, dropped, findings, season=season,
                         window_counts=context.window_counts)
     if not has_errors(findings):
