@@ -12,6 +12,8 @@ PREFIX = "LSTM_PLAYGROUND_"
 
 DEFAULTS: dict[str, int] = {
     "max_text_chars": 5_000_000,
+    # Per uploader; Streamlit's own server.maxUploadSize (.streamlit/config.toml) caps every upload above it.
+    "max_upload_mb": 50,
     "max_rows": 1_000_000,
     "max_columns": 1_000,
     "max_cells": 20_000_000,
@@ -24,6 +26,7 @@ DEFAULTS: dict[str, int] = {
 # One line each, for the README, docs/security.md and error messages.
 DESCRIPTIONS: dict[str, str] = {
     "max_text_chars": "characters of text a language model reads",
+    "max_upload_mb": "megabytes of one uploaded file",
     "max_rows": "rows of one CSV",
     "max_columns": "columns of one CSV",
     "max_cells": "cells (rows × columns) of one CSV",
