@@ -103,6 +103,7 @@ def train_live(prepared: Prepared) -> None:
 def _train_live(prepared: Prepared) -> None:
     # Ticks let the progress bar move, and a Stop click land, within an epoch.
     runner = runner_for(prepared, ticks=True)
+    release_previous_model()
     # Kept in the session before fit: if a click interrupts the run, its model and curve survive.
     st.session_state[RUN] = runner.state
     st.session_state[RUN_PREPARED] = prepared
@@ -123,6 +124,14 @@ def _train_live(prepared: Prepared) -> None:
     for slot in (stop_slot, progress, chart, notes):
         slot.empty()
     finish_run()
+
+
+def release_previous_model() -> None:
+    """Let the replaced run's model go now: Streamlit keeps the previous value of every session key until the
+    next script run, and a model with its compiled functions weighs tens of megabytes."""
+    previous = st.session_state.get(RUN)
+    if previous is not None:
+        previous.model = None
 
 
 def finish_interrupted_run() -> None:
