@@ -209,3 +209,10 @@ def test_two_runs_training_at_once_learn_what_each_learns_alone():
     assert alone[0] != alone[1]
     for solo, shared in zip(alone, together, strict=True):
         assert shared == pytest.approx(solo, rel=1e-5)
+
+
+def test_every_limit_is_documented_with_its_variable():
+    root = Path(__file__).resolve().parents[2]
+    for document in ("README.md", "docs/security.md"):
+        text = (root / document).read_text()
+        assert [name for name in DEFAULTS if env_name(name) not in text] == [], document
