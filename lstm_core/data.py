@@ -136,7 +136,7 @@ def decode_text(raw: bytes, name: str) -> tuple[str, str]:
                 break
     for signature, what in SIGNATURES.items():
         if raw.startswith(signature):
-            raise ProblemError(_problem("DATA002", f"{name} is not a CSV: it is {what}",
+            raise ProblemError(_problem("DATA002", f"{name} is not a text CSV: it is {what}",
                                         f"The file starts with the bytes of {what}, not with text.",
                                         "Open it in its program and save or export it as CSV (in Excel: "
                                         "File › Save As › CSV UTF-8), then upload the .csv."))
