@@ -17,6 +17,7 @@ from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import Dataset, load_csv  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
+from lstm_core.limits import limit  # noqa: E402
 from lstm_core.pipeline import Prepared, default_config  # noqa: E402
 from lstm_core.samples import (  # noqa: E402
     CLASSIFICATION_SAMPLES,
@@ -60,7 +61,7 @@ def choose_data() -> tuple[str, bytes, str] | None:
         raw = sample_csv(name) if name in SAMPLES else classification_sample_csv(name)
         return f"sample:{name}", raw, f"{name}.csv"
     upload = st.file_uploader("CSV file with a header row: a time series, or labelled sequences (long or wide)",
-                              type=["csv", "tsv", "txt"], key="upload")
+                              type=["csv", "tsv", "txt"], key="upload", max_upload_size=limit("max_upload_mb"))
     if upload is None:
         st.info("Drop a CSV here, or switch back to a built-in sample.")
         return None

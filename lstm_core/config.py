@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .limits import how_to_change, limit
+
 # "auto" is resolved from the guessed layout (lstm_core.classify.resolve_task) before anything trains.
 TASKS = ("forecast", "classify-sequences", "classify-windows", "text-lm", "text-classify", "auto")
 CLASSIFY_TASKS = ("classify-sequences", "classify-windows")
@@ -39,7 +41,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "output_units": (1, 10000),
     "learning_rate": (1e-12, 100.0),
     "batch_size": (1, 65536),
-    "epochs": (1, 1000),
+    "epochs": (1, limit("max_epochs")),  # read when the app starts, as every server limit is
     "patience": (1, 1000),
     "season": (0, 100000),
     "seed": (0, 2**31 - 1),
@@ -153,6 +155,9 @@ class RunConfig:
                 out.append(f"{name} = {value!r} is not one of {', '.join(allowed)}")
         if self.val_fraction + self.test_fraction >= 0.9:
             out.append("val_fraction + test_fraction must leave at least 10 % of rows for training")
+        if isinstance(self.epochs, int) and self.epochs > LIMITS["epochs"][1]:
+            out.append(f"this server trains at most {LIMITS['epochs'][1]:,} epochs per run. "
+                       f"{how_to_change('max_epochs')}")
         return out
 
     def replace(self, **patch: Any) -> RunConfig:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .findings import Finding, ProblemError
+from .limits import how_to_change, limit
 
 DELIMITERS = [",", ";", "\t", "|"]
 FALLBACK_ENCODING = "cp1252"
@@ -21,6 +22,17 @@ NUMERIC_SHARE = 0.9
 # Cells that stand for "no value". pandas would silently turn them into NaN; we read them as missing and say so.
 MISSING_MARKERS = frozenset({"n/a", "na", "nan", "null", "none", "-", "?", "#n/a", "missing"})
 _DECIMAL_COMMA = re.compile(r"(?<![\d.,])-?\d+,\d+(?![\d.,])")
+# "1.234,5": dots group the thousands, a comma marks the decimals.
+_DOTTED_THOUSANDS = re.compile(r"(?<![\d.,])-?\d{1,3}(\.\d{3})+,\d+(?![\d.,])")
+_THOUSANDS = {".": re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$"), ",": re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")}
+CURRENCY_SIGNS = "$€£¥₹"
+# File signatures of things people rename to .csv: the message names what the file really is.
+SIGNATURES = {b"PK\x03\x04": "an Excel workbook (.xlsx) or another ZIP archive",
+              b"\xd0\xcf\x11\xe0": "an Excel 97–2003 workbook (.xls)", b"%PDF": "a PDF document",
+              b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image"}
+# Byte-order marks of UTF-16/32 text, as Excel's "Unicode text" export writes; the longer marks first.
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"))
 
 
 @dataclass
@@ -73,16 +85,63 @@ def load_csv(source: bytes | str | Path, name: str | None = None, require_numeri
     name = name or "upload.csv"
     text, encoding = decode_text(raw, name)
     delimiter = sniff_delimiter(text)
-    decimal = "," if delimiter != "," and _DECIMAL_COMMA.search(text[:20000]) else "."
-    frame = _parse(text, name, delimiter, decimal)
-    return describe(frame, name, encoding=encoding, delimiter=delimiter, decimal=decimal,
+    head = text[:20000]
+    decimal = "," if delimiter != "," and (_DECIMAL_COMMA.search(head) or _DOTTED_THOUSANDS.search(head)) else "."
+    check_columns(text, name, delimiter)
+    frame, notes = _parse(text, name, delimiter, decimal)
+    check_size(frame, name)
+    return describe(frame, name, encoding=encoding, delimiter=delimiter, decimal=decimal, notes=notes,
                     require_numeric=require_numeric)
+
+
+def check_columns(text: str, name: str, delimiter: str) -> None:
+    """The column limit, from the header line alone, before pandas spends memory on a huge table."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    columns = len(next(csv.reader([first], delimiter=delimiter), []))
+    if columns > limit("max_columns"):
+        raise ProblemError(_limit_problem("LIMIT002", f"{name} has {columns:,} columns", "max_columns",
+                                          "Keep the columns you need (the target and a few features) and upload "
+                                          "that."))
+
+
+def check_size(frame: pd.DataFrame, name: str) -> None:
+    rows, columns = frame.shape
+    if rows > limit("max_rows"):
+        raise ProblemError(_limit_problem("LIMIT001", f"{name} has more than {limit('max_rows'):,} rows",
+                                          "max_rows", "Upload a shorter stretch, or aggregate the rows (hourly "
+                                                      "instead of every minute)."))
+    if rows * columns > limit("max_cells"):
+        raise ProblemError(_limit_problem("LIMIT003", f"{name} has {rows * columns:,} cells ({rows:,} rows × "
+                                                      f"{columns:,} columns)", "max_cells",
+                                          "Drop columns you do not use, or upload fewer rows."))
+
+
+def _limit_problem(code: str, title: str, name: str, action: str) -> Finding:
+    return Finding(code=code, severity="error", title=title,
+                   detail=f"This server reads at most {limit(name):,} {DESCRIPTIONS_SHORT[name]}. {action} "
+                          f"{how_to_change(name)}",
+                   evidence={"limit": limit(name), "setting": name}, area="data")
+
+
+DESCRIPTIONS_SHORT = {"max_rows": "rows", "max_columns": "columns", "max_cells": "cells (rows × columns)"}
 
 
 def decode_text(raw: bytes, name: str) -> tuple[str, str]:
     if not raw.strip():
         raise ProblemError(_problem("DATA001", f"{name} is empty", "The file has no content.",
                                     "Upload a CSV with a header row and at least one row of numbers."))
+    for mark, encoding in BOMS:
+        if raw.startswith(mark):
+            try:
+                return raw.decode(encoding), encoding
+            except UnicodeDecodeError:
+                break
+    for signature, what in SIGNATURES.items():
+        if raw.startswith(signature):
+            raise ProblemError(_problem("DATA002", f"{name} is not a text CSV: it is {what}",
+                                        f"The file starts with the bytes of {what}, not with text.",
+                                        "Open it in its program and save or export it as CSV (in Excel: "
+                                        "File › Save As › CSV UTF-8), then upload the .csv."))
     if b"\x00" in raw[:8192]:
         raise ProblemError(_problem("DATA002", f"{name} is not a text CSV",
                                     "The file contains binary bytes (NUL), as a spreadsheet, archive or "
@@ -114,11 +173,35 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _parse(text: str, name: str, delimiter: str, decimal: str) -> pd.DataFrame:
+def _parse(text: str, name: str, delimiter: str, decimal: str) -> tuple[pd.DataFrame, list[Finding]]:
+    notes: list[Finding] = []
+    frame = _read(text, name, delimiter, decimal, header=0)
+    if _looks_headerless(frame.columns):
+        frame = _read(text, name, delimiter, decimal, header=None)
+        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+        notes.append(_note("DATA106", f"{name} has no header row",
+                           "The first line holds numbers, not column names, so it was read as data and the "
+                           f"columns were named column_1 … column_{frame.shape[1]}. Add a header row to name them.",
+                           {"columns": frame.shape[1]}))
+    frame.columns, renamed = _unique_names(_header_names(text, delimiter, frame.columns))
+    if renamed:
+        notes.append(_note("DATA108", f"{len(renamed)} repeated column name(s) made unique",
+                           "Columns must have distinct names to be chosen: "
+                           + ", ".join(f"'{old}' → '{new}'" for old, new in renamed[:5]) + ".",
+                           {"renamed": dict(renamed)}))
+    if frame.empty:
+        raise ProblemError(_problem("DATA001", f"{name} has a header but no rows",
+                                    f"Columns found: {', '.join(map(str, frame.columns[:10]))}.",
+                                    "Upload a file with data rows under the header."))
+    return frame, notes
+
+
+def _read(text: str, name: str, delimiter: str, decimal: str, header: int | None) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, decimal=decimal, skipinitialspace=True,
-                            keep_default_na=False, na_values=[""], on_bad_lines="error",
-                            engine="python" if len(delimiter) > 1 else "c")
+        # One row past the limit is enough to know the file is too long, without reading all of it.
+        return pd.read_csv(io.StringIO(text), sep=delimiter, decimal=decimal, skipinitialspace=True,
+                           keep_default_na=False, na_values=[""], on_bad_lines="error", header=header,
+                           nrows=limit("max_rows") + 1, engine="python" if len(delimiter) > 1 else "c")
     except pd.errors.EmptyDataError:
         raise ProblemError(_problem("DATA001", f"{name} has no rows",
                                     "The file holds no header and no data.",
@@ -130,32 +213,86 @@ def _parse(text: str, name: str, delimiter: str, decimal: str) -> pd.DataFrame:
                                     f"fields, separated by {_delimiter_name(delimiter)}.",
                                     "Open the file in a spreadsheet, fix the rows named above, and export "
                                     "it again as CSV.", original=str(exc))) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.empty:
-        raise ProblemError(_problem("DATA001", f"{name} has a header but no rows",
-                                    f"Columns found: {', '.join(map(str, frame.columns[:10]))}.",
-                                    "Upload a file with data rows under the header."))
-    return frame
+
+
+def _looks_headerless(columns) -> bool:
+    """Every "name" in the first line is a number, and not the 0, 1, 2 … or 1, 2, 3 … of a wide layout's steps."""
+    numbers = pd.to_numeric(pd.Series([str(c).strip() for c in columns]), errors="coerce")
+    if numbers.isna().any():
+        return False
+    whole = (numbers == numbers.round()).all()
+    counting = whole and (numbers.diff().dropna() == 1).all()
+    return not counting
+
+
+def _header_names(text: str, delimiter: str, parsed) -> list[str]:
+    """The names as written: pandas renames repeats ("a", "a.1"), which would hide that they repeat."""
+    if [str(c) for c in parsed][:1] == ["column_1"]:
+        return [str(c) for c in parsed]
+    written = next(csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=delimiter), [])
+    if len(written) != len(parsed):
+        return [str(c).strip() for c in parsed]
+    return [str(c).strip() or str(p) for c, p in zip(written, parsed, strict=True)]
+
+
+def _unique_names(names: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    seen: set[str] = set()
+    out, renamed = [], []
+    for name in names:
+        unique, n = name, 0
+        while unique in seen:
+            n += 1
+            unique = f"{name}.{n}"
+        seen.add(unique)
+        out.append(unique)
+        if unique != name:
+            renamed.append((name, unique))
+    return out, renamed
 
 
 def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter: str = ",",
-             decimal: str = ".", require_numeric: bool = True) -> Dataset:
+             decimal: str = ".", notes: list[Finding] | None = None, require_numeric: bool = True) -> Dataset:
     """Type the columns of a parsed frame, find and sort by its time column."""
     frame = frame.copy()
-    notes: list[Finding] = []
-    if encoding != "utf-8":
+    notes = list(notes or [])
+    if encoding == FALLBACK_ENCODING:
         notes.append(_note("DATA101", f"Read {name} as {encoding}",
                            f"The file is not valid UTF-8; it was decoded as {encoding} (Windows Western).",
+                           {"encoding": encoding}))
+    elif encoding != "utf-8":
+        notes.append(_note("DATA101", f"Read {name} as {encoding.upper()}",
+                           f"The file starts with a {encoding.upper()} byte-order mark and was decoded as such.",
                            {"encoding": encoding}))
     if decimal == ",":
         notes.append(_note("DATA102", "Decimal commas read as decimal points",
                            f"Fields are separated by {_delimiter_name(delimiter)} and numbers such as "
                            "3,14 use a decimal comma.", {"delimiter": delimiter}))
+    frame, empty = _without_empty_columns(frame)
+    if empty:
+        nameless = [c for c in empty if c.startswith("Unnamed: ")]
+        named = [c for c in empty if c not in nameless]
+        parts = []
+        if nameless:
+            parts.append(f"{len(nameless)} unnamed empty column(s) were left out: a delimiter at the end of every "
+                         "row makes one.")
+        if named:
+            parts.append("No cell holds a value in " + ", ".join(f"'{c}'" for c in named[:5]) + ": such a column "
+                         "is never the default target, and as a feature it only adds missing values.")
+        notes.append(_note("DATA109", f"{len(empty)} column(s) without a single value", " ".join(parts),
+                           {"columns": empty}))
     for column in list(frame.columns):
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            converted, bad = _as_numbers(frame[column], decimal)
+            converted, bad, cleaned = _as_numbers(frame[column], decimal)
             if converted is not None:
                 frame[column] = converted
+                if cleaned:
+                    examples = list(dict.fromkeys(cleaned))[:3]
+                    notes.append(_note("DATA107", f"Column '{column}': {len(cleaned)} number(s) written with "
+                                                  "symbols",
+                                       f"Cells such as {', '.join(repr(c) for c in examples)} were read as numbers "
+                                       "without their currency sign, percent sign, thousands separators, quotes "
+                                       "or apostrophe (45% is read as 45, not 0.45).",
+                                       {"column": column, "cells": len(cleaned)}))
                 if bad:
                     examples = list(dict.fromkeys(bad))[:3]
                     notes.append(_note("DATA103", f"Column '{column}': {len(bad)} text cell(s) read as missing",
@@ -192,20 +329,44 @@ def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter:
                    other_columns=others, notes=notes, encoding=encoding, delimiter=delimiter, decimal=decimal)
 
 
-def _as_numbers(column: pd.Series, decimal: str) -> tuple[pd.Series | None, list[str]]:
-    text = column.astype("string").str.strip()
+def _as_numbers(column: pd.Series, decimal: str) -> tuple[pd.Series | None, list[str], list[str]]:
+    """The column as numbers (or None when it is text), the cells read as missing, and those read after cleaning."""
+    original_index = column.index
+    # Positions, not labels: a frame stacked from two files repeats its index labels.
+    text = column.reset_index(drop=True).astype("string").str.strip()
     filled = text.dropna()
     filled = filled[filled != ""]
     if filled.empty:
-        return None, []
-    cleaned = filled.str.replace(",", ".", regex=False) if decimal == "," else filled
-    numbers = pd.to_numeric(cleaned, errors="coerce")
+        return None, [], []
+    plain_cells = filled.str.replace(",", ".", regex=False) if decimal == "," else filled
+    numbers = pd.to_numeric(plain_cells, errors="coerce")
+    failed = numbers.isna() & ~filled.str.lower().isin(MISSING_MARKERS)
+    cleaned = pd.to_numeric(filled[failed].map(lambda cell: _clean_number(cell, decimal)), errors="coerce")
+    numbers[cleaned.index] = cleaned
     marked = filled.str.lower().isin(MISSING_MARKERS)
     if marked.all() or numbers[~marked].notna().mean() < NUMERIC_SHARE:
-        return None, []
-    full = pd.Series(np.nan, index=column.index, dtype="float64")
+        return None, [], []
+    full = pd.Series(np.nan, index=text.index, dtype="float64")
     full[numbers.index] = numbers.astype("float64")
-    return full, [str(b) for b in filled[numbers.isna()]]
+    full.index = original_index
+    return full, [str(b) for b in filled[numbers.isna()]], [str(c) for c in filled[cleaned.dropna().index]]
+
+
+def _clean_number(cell: str, decimal: str) -> str:
+    """ "$1,234.50", "45 %", "'12", "€ 3,5" → a plain number string, or the cell unchanged when it is not one."""
+    value = cell.strip().lstrip("'").strip().strip(CURRENCY_SIGNS).removesuffix("%").strip().strip(CURRENCY_SIGNS)
+    value = value.replace("\u00a0", "").replace(" ", "")
+    if _THOUSANDS[decimal].match(value):
+        value = value.replace("," if decimal == "." else ".", "")
+    return value.replace(",", ".") if decimal == "," else value
+
+
+def _without_empty_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Drop the nameless empty columns trailing delimiters make; name every empty column for a note."""
+    empty = [c for c in frame.columns if frame[c].isna().all()
+             or (frame[c].dtype == object and frame[c].astype("string").str.strip().fillna("").eq("").all())]
+    nameless = [c for c in empty if c.startswith("Unnamed: ")]
+    return frame.drop(columns=nameless), empty
 
 
 def _find_time_column(frame: pd.DataFrame) -> str | None:

@@ -14,6 +14,15 @@ DEFAULTS: dict[str, int] = {
     "max_text_chars": 5_000_000,
     "max_classify_texts": 100_000,
     "kept_models": 5,
+    # Per uploader; Streamlit's own server.maxUploadSize (.streamlit/config.toml) caps every upload above it.
+    "max_upload_mb": 50,
+    "max_rows": 1_000_000,
+    "max_columns": 1_000,
+    "max_cells": 20_000_000,
+    "max_params": 2_000_000,
+    "max_epochs": 1_000,
+    "max_train_seconds": 600,
+    "max_concurrent_trainings": 2,
 }
 
 # One line each, for the README, docs/security.md and error messages.
@@ -21,6 +30,14 @@ DESCRIPTIONS: dict[str, str] = {
     "max_text_chars": "characters of text a language model reads",
     "max_classify_texts": "rows of a CSV the text classifier reads",
     "kept_models": "trained models a browser session keeps (older runs keep their curves, settings and metrics)",
+    "max_upload_mb": "megabytes of one uploaded file",
+    "max_rows": "rows of one CSV",
+    "max_columns": "columns of one CSV",
+    "max_cells": "cells (rows × columns) of one CSV",
+    "max_params": "weights of one model, counted from the settings before it is built",
+    "max_epochs": "epochs of one run",
+    "max_train_seconds": "seconds one run may train before it is stopped (its model and curve are kept)",
+    "max_concurrent_trainings": "runs training at the same time on this server; more wait for a free slot",
 }
 
 

@@ -37,22 +37,41 @@ def build_model(config: RunConfig, features: int, n_classes: int | None = None, 
         x = keras.layers.Masking(mask_value=mask_value, name="padding_mask")(x)
     for index in range(config.layers):
         last = index == config.layers - 1
-        layer = keras.layers.LSTM(
-            config.units,
-            activation=config.activation,
-            recurrent_activation=config.recurrent_activation,
-            dropout=config.dropout,
-            recurrent_dropout=config.recurrent_dropout,
-            return_sequences=not last,
-            seed=config.seed + index,
-            name=f"lstm_{index + 1}",
-        )
+        layer = _lstm(keras, config, index, return_sequences=not last, go_backwards=False)
         if config.bidirectional:
-            layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{index + 1}")
+            # Its own seeds: a copy of the forward layer would start the backward pass from the same weights.
+            layer = keras.layers.Bidirectional(
+                layer, backward_layer=_lstm(keras, config, index, return_sequences=not last, go_backwards=True),
+                name=f"bidirectional_{index + 1}")
         x = layer(x)
     units, activation, _ = config.head(n_classes)
-    outputs = keras.layers.Dense(units, activation=activation, name="head")(x)
+    outputs = keras.layers.Dense(units, activation=activation, name="head",
+                                 kernel_initializer=keras.initializers.GlorotUniform(seed=_seed(config, 99, 0)))(x)
     return keras.Model(inputs, outputs, name="lstm_playground")
+
+
+def _seed(config: RunConfig, layer: int, part: int) -> int:
+    """A distinct seed for every initialiser, from the run's own seed."""
+    return config.seed * 1009 + layer * 16 + part
+
+
+def _lstm(keras, config: RunConfig, index: int, return_sequences: bool, go_backwards: bool):
+    """Every random draw is seeded here, from the run's config: a model never reads Keras' process-wide seed, so
+    one user's run cannot change another's weights (keras.utils.set_random_seed is shared by every session)."""
+    part = 4 if go_backwards else 0
+    return keras.layers.LSTM(
+        config.units,
+        activation=config.activation,
+        recurrent_activation=config.recurrent_activation,
+        dropout=config.dropout,
+        recurrent_dropout=config.recurrent_dropout,
+        return_sequences=return_sequences,
+        go_backwards=go_backwards,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=_seed(config, index, part + 1)),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=_seed(config, index, part + 2)),
+        seed=_seed(config, index, part + 3),
+        name=f"lstm_{index + 1}{'_backward' if go_backwards else ''}",
+    )
 
 
 def make_optimizer(config: RunConfig):

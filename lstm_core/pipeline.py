@@ -42,10 +42,11 @@ class Prepared:
 
 
 def default_config(dataset: Dataset, config: RunConfig | None = None) -> RunConfig:
-    """Fill the target with the last numeric column when the user has not chosen one."""
+    """Fill the target with the last numeric column (holding any value) when the user has not chosen one."""
     config = config or RunConfig()
     if config.target is None or config.target not in dataset.numeric_columns:
-        config = config.replace(target=dataset.numeric_columns[-1])
+        filled = [c for c in dataset.numeric_columns if dataset.frame[c].notna().any()]
+        config = config.replace(target=(filled or dataset.numeric_columns)[-1])
     features = tuple(f for f in config.features if f in dataset.numeric_columns and f != config.target)
     return config.replace(features=features) if features != config.features else config
 
@@ -69,7 +70,8 @@ def prepare(dataset: Dataset, config: RunConfig) -> Prepared:
     findings = list(dataset.notes) + run_checks(context)
     level_split = split_rows(len(values), config.val_fraction, config.test_fraction)
     train_target = values[level_split.train[0]:level_split.train[1], 0]
-    season = config.season or detect_season(train_target)
+    with np.errstate(all="ignore"):  # values past float range are DATA031's to report, not a warning's
+        season = config.season or detect_season(train_target)
     prepared = Prepared(dataset, config, columns, values, dropped, findings, season=season,
                         window_counts=context.window_counts)
     if not has_errors(findings):

@@ -12,6 +12,7 @@ import numpy as np
 
 from .config import RunConfig
 from .findings import Finding
+from .limits import how_to_change, limit
 from .model import build_model, compile_model
 
 Listener = Callable[[str, dict], None]
@@ -48,6 +49,8 @@ class Runner:
         self.listeners = list(listeners)
         self.state = RunState(config=config, jit_compile=jit_compile)
         self._stop_reason = ""
+        # Read per run, so an operator's change applies to the next run without a restart of the page.
+        self.max_seconds = limit("max_train_seconds")
 
     def request_stop(self, reason: str = "stopped by the user", status: str = "stopped_early") -> None:
         """Stop after the current batch; safe to call from any listener, even before fit starts.
@@ -89,8 +92,9 @@ class Runner:
                             "samples": len(x_train)})
 
         def fit() -> None:
-            state.model.fit(x_train, y_train, batch_size=config.batch_size, epochs=config.epochs,
-                            validation_data=validation, shuffle=True, verbose=0, callbacks=callbacks)
+            state.model.fit(shuffled_batches(x_train, y_train, config.batch_size, config.seed),
+                            epochs=config.epochs, validation_data=validation, verbose=0, callbacks=callbacks,
+                            shuffle=False)  # the dataset shuffles itself
 
         try:
             fit()
@@ -105,10 +109,12 @@ class Runner:
         return state
 
     def _build(self) -> None:
-        """A fresh, seeded, compiled model: a retry without XLA starts from the same weights."""
-        import keras
+        """A fresh, seeded, compiled model: a retry without XLA starts from the same weights.
 
-        keras.utils.set_random_seed(self.config.seed)
+        The seeds live in the model's initialisers and dropout layers (model.py) and in the shuffle
+        (shuffled_batches), never in keras.utils.set_random_seed: that one is process-wide, and another user's run
+        starting would reseed this one mid-way.
+        """
         # A classifier's data says its classes, sequence length and pad value; windows for a forecast say none.
         options = getattr(self.windows, "model_options", {})
         self.state.model = build_model(self.config, self.windows.features, **options)
@@ -130,6 +136,19 @@ class Runner:
         if val and all(math.isfinite(v) for v in val):
             state.best_epoch = int(np.argmin(val)) + 1
         self.emit("stopped", {"status": state.status, "reason": state.reason, "epochs": state.epochs_done})
+
+
+def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
+    """Batches in a fresh order every epoch, drawn from the run's own seed (Keras' shuffle=True reads the
+    process-wide one). Only the indices are shuffled; each batch is one gather, as Keras does it."""
+    import tensorflow as tf
+
+    inputs, targets = tf.constant(x), tf.constant(y)
+    order = tf.data.Dataset.range(len(x)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return (order.batch(batch_size)
+            .map(lambda rows: (tf.gather(inputs, rows), tf.gather(targets, rows)),
+                 num_parallel_calls=tf.data.AUTOTUNE)
+            .prefetch(tf.data.AUTOTUNE))
 
 
 def _contiguous(array: np.ndarray) -> np.ndarray:
@@ -160,16 +179,34 @@ def _emitter(runner: Runner):
                          time.monotonic() - self._run_started)
             if runner.state.status == "diverged":
                 self.model.stop_training = True
+            stop_at_time_limit(runner, time.monotonic() - self._run_started)
 
     class TickingEmitter(EventEmitter):
         def on_train_batch_end(self, batch, logs=None):
             now = time.monotonic()
             if now - self._last_tick >= TICK_SECONDS:
                 self._last_tick = now
+                stop_at_time_limit(runner, now - self._run_started)
                 runner.emit("tick", {"epoch": runner.state.epochs_done + 1, "step": batch + 1,
                                      "elapsed": now - self._run_started})
 
     return TickingEmitter() if runner.ticks else EventEmitter()
+
+
+def stop_at_time_limit(runner: Runner, elapsed: float) -> None:
+    """A run past the server's wall-time limit stops with a finding; its model and curve so far are kept."""
+    if elapsed <= runner.max_seconds or runner.stop_requested:
+        return
+    epochs = runner.state.epochs_done
+    runner.add_finding(Finding(
+        "LIMIT005", "warning", f"Stopped at the server's time limit of {runner.max_seconds:,} s",
+        f"The run trained for {elapsed:.0f} s ({epochs} of {runner.config.epochs} epochs). This server stops a run "
+        "after that long so that one user cannot hold a training slot for everyone else. The model and the curve "
+        "so far are kept. Train fewer epochs or a smaller model, or use the command line on your own machine. "
+        f"{how_to_change('max_train_seconds')}",
+        evidence={"seconds": round(elapsed, 1), "limit": runner.max_seconds, "epochs_done": epochs},
+        fix=None, epoch=max(epochs, 1), area="training"))
+    runner.request_stop(f"the server's time limit of {runner.max_seconds:,} s was reached")
 
 
 def record_epoch(runner: Runner, epoch: int, logs: dict, seconds: float, elapsed: float) -> None:

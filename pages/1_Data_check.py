@@ -13,6 +13,7 @@ from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import load_csv  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError  # noqa: E402
+from lstm_core.limits import limit  # noqa: E402
 from lstm_core.pipeline import prepare  # noqa: E402
 from lstm_core.profile import profile  # noqa: E402
 from lstm_core.samples import SAMPLES, sample_csv  # noqa: E402
@@ -25,7 +26,8 @@ keep_settings()
 
 
 def choose() -> tuple[bytes, str] | None:
-    upload = st.file_uploader("CSV file to check", type=["csv", "tsv", "txt"], key="check_upload")
+    upload = st.file_uploader("CSV file to check", type=["csv", "tsv", "txt"], key="check_upload",
+                              max_upload_size=limit("max_upload_mb"))
     if upload is not None:
         return upload.getvalue(), upload.name
     name = st.selectbox("…or a built-in sample", list(SAMPLES), format_func=lambda n: SAMPLES[n].title,

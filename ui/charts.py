@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -36,8 +38,9 @@ def series_chart(frame: pd.DataFrame, columns: list[str], time_column: str | Non
     figure = go.Figure()
     x = frame[time_column] if time_column else frame.index
     for column in columns:
-        figure.add_trace(go.Scatter(x=x, y=frame[column], name=str(column), mode="lines"))
-    figure.update_layout(title="Raw series", height=300, xaxis_title=time_column or "row", **_LAYOUT)
+        # Plotly reads tags in names (<b>, <a href>): a column name from a file is shown as written instead.
+        figure.add_trace(go.Scatter(x=x, y=frame[column], name=html.escape(str(column)), mode="lines"))
+    figure.update_layout(title="Raw series", height=300, xaxis_title=html.escape(time_column or "row"), **_LAYOUT)
     return figure
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,6 +14,8 @@ from lstm_core.config import LABEL_CONFLICTS, MISSING
 from lstm_core.data import Dataset
 from lstm_core.errors import translate
 from lstm_core.findings import ProblemError
+from lstm_core.limits import limit
+from lstm_core.safe_export import safe_csv
 
 from .controls import MISSING_LABELS
 from .findings import plain, render_finding
@@ -102,7 +106,7 @@ def length_histogram(lengths: np.ndarray, maxlen: int) -> go.Figure:
 
 
 def confusion_chart(matrix: np.ndarray, classes: tuple[str, ...]) -> go.Figure:
-    names = [str(c) for c in classes]
+    names = [html.escape(str(c)) for c in classes]  # class names come from the file: shown, never read as tags
     figure = go.Figure(go.Heatmap(z=matrix, x=names, y=names, colorscale="Blues", text=matrix,
                                   texttemplate="%{text}", showscale=False))
     figure.update_layout(title="Confusion matrix (test part)", xaxis_title="predicted", yaxis_title="actual",
@@ -126,7 +130,8 @@ def render_classification_results(prepared: ClassPrepared, state, report) -> Non
 
 def predict_part(prepared: ClassPrepared, state) -> None:
     st.markdown("**Classify new data** — a CSV in the same layout, with the same columns (the label may be absent).")
-    upload = st.file_uploader("CSV of new sequences", type=["csv", "tsv", "txt"], key="predict_upload")
+    upload = st.file_uploader("CSV of new sequences", type=["csv", "tsv", "txt"], key="predict_upload",
+                              max_upload_size=limit("max_upload_mb"))
     if upload is None:
         return
     try:
@@ -140,12 +145,3 @@ def predict_part(prepared: ClassPrepared, state) -> None:
     st.dataframe(table.head(200), width="stretch", hide_index=True)
     st.download_button("Download the predictions (CSV)", safe_csv(table), file_name="predictions.csv",
                        mime="text/csv", key="predict_download")
-
-
-def safe_csv(table: pd.DataFrame) -> bytes:
-    """CSV whose text cells cannot run as spreadsheet formulas (a leading = + - @ gets a quote)."""
-    out = table.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v)
-    return out.to_csv(index=False).encode()

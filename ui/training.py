@@ -9,6 +9,7 @@ import streamlit as st
 from lstm_core.classify import ClassPrepared, evaluate_classifier
 from lstm_core.errors import translate
 from lstm_core.pipeline import Prepared, evaluate, runner_for
+from lstm_core.slots import training_slots
 
 from . import charts
 from .findings import plain
@@ -71,9 +72,39 @@ class LiveView:
         self.progress.progress(min(max(done, 0.0), 1.0), text=f"{text} · {elapsed:.0f} s{eta}")
 
 
+class WaitingNote:
+    """While every training slot of the server is taken: says so, with a way to give up waiting."""
+
+    def __init__(self):
+        self.text = self.cancel = None
+        self.started = time.monotonic()
+
+    def __call__(self, running: int) -> None:
+        if self.text is None:
+            self.text, self.cancel = st.empty(), st.empty()
+            self.cancel.button("Cancel waiting", key="cancel_training_wait",
+                               help="Gives up the place in the queue; nothing is trained.")
+        self.text.info(f"Waiting for a free training slot ({running} running)… "
+                       f"{time.monotonic() - self.started:.0f} s so far; training starts by itself.")
+
+    def done(self) -> None:
+        if self.text is not None:
+            self.cancel.empty()
+            self.text.caption(f"Waited {time.monotonic() - self.started:.0f} s for a free training slot.")
+
+
 def train_live(prepared: Prepared) -> None:
+    """Train once one of the server's training slots is free; the slot is given back however the run ends."""
+    waiting = WaitingNote()
+    with training_slots().hold(on_wait=waiting):
+        waiting.done()
+        _train_live(prepared)
+
+
+def _train_live(prepared: Prepared) -> None:
     # Ticks let the progress bar move, and a Stop click land, within an epoch.
     runner = runner_for(prepared, ticks=True)
+    release_previous_model()
     # Kept in the session before fit: if a click interrupts the run, its model and curve survive.
     st.session_state[RUN] = runner.state
     st.session_state[RUN_PREPARED] = prepared
@@ -95,6 +126,14 @@ def train_live(prepared: Prepared) -> None:
         slot.empty()
     finish_run()
     record_run()
+
+
+def release_previous_model() -> None:
+    """Let the replaced run's model go now: Streamlit keeps the previous value of every session key until the
+    next script run, and a model with its compiled functions weighs tens of megabytes."""
+    previous = st.session_state.get(RUN)
+    if previous is not None:
+        previous.model = None
 
 
 def finish_interrupted_run() -> None:

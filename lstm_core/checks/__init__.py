@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     data_checks,
     head_checks,
     leakage_checks,
+    limit_checks,
     model_checks,
     text_class_checks,
     text_lm_checks,

@@ -606,13 +606,15 @@ def test_differencing_with_horizon_above_one_needs_every_step():
 
 
 def test_every_registered_check_has_a_stable_code():
-    assert all(re.fullmatch(r"(DATA|ARCH|TRAIN|TEXT)\d{3}", code) for code in registered_checks())
+    assert all(re.fullmatch(r"(DATA|ARCH|TRAIN|TEXT|LIMIT)\d{3}", code) for code in registered_checks())
 
 
 def test_every_registered_check_is_tripped_by_a_test_here():
-    # The classification checks have their own file, next to this one; the text checks theirs.
-    text = Path(__file__).read_text() + (Path(__file__).parent / "test_classification_checks.py").read_text()
-    text += "".join(path.read_text() for path in Path(__file__).parent.glob("test_text*.py"))
+    # The classification, text and limit checks have their own files, next to this one.
+    here = Path(__file__).parent
+    text = "".join((here / name).read_text()
+                   for name in (Path(__file__).name, "test_classification_checks.py", "test_limits.py"))
+    text += "".join(path.read_text() for path in here.glob("test_text*.py"))
     assert [code for code in registered_checks() if f'"{code}")' not in text] == []
 
 
