@@ -82,12 +82,11 @@ def find_learning_rate(prepared, start_lr: float = START_LR, end_lr: float = END
 
 
 def _record(prepared, lrs: np.ndarray, jit_compile: bool) -> list[float]:
-    import keras
-
+    """The loss at every rate: the model's initialisers and the batch order carry the run's seed (never the
+    process-wide one, which another user's run may reset)."""
     from .model import build_model
 
     config, data = prepared.config, prepared.windows
-    keras.utils.set_random_seed(config.seed)
     options = getattr(data, "model_options", {})
     model = build_model(config, data.features, **options)
     _, _, loss = config.head(options.get("n_classes"))

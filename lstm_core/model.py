@@ -55,10 +55,22 @@ def _seed(config: RunConfig, layer: int, part: int) -> int:
     return config.seed * 1009 + layer * 16 + part
 
 
+def lstm_seeds(keras, config: RunConfig, index: int, backward: bool = False) -> dict:
+    """An LSTM's seeded initialisers and dropout seed, as keyword arguments (the text models use them too)."""
+    part = 4 if backward else 0
+    return {"kernel_initializer": keras.initializers.GlorotUniform(seed=_seed(config, index, part + 1)),
+            "recurrent_initializer": keras.initializers.Orthogonal(seed=_seed(config, index, part + 2)),
+            "seed": _seed(config, index, part + 3)}
+
+
+def seeded_embedding(keras, config: RunConfig):
+    """Keras' default embedding initialiser, uniform in ±0.05, seeded from the run."""
+    return keras.initializers.RandomUniform(-0.05, 0.05, seed=_seed(config, 98, 0))
+
+
 def _lstm(keras, config: RunConfig, index: int, return_sequences: bool, go_backwards: bool):
     """Every random draw is seeded here, from the run's config: a model never reads Keras' process-wide seed, so
     one user's run cannot change another's weights (keras.utils.set_random_seed is shared by every session)."""
-    part = 4 if go_backwards else 0
     return keras.layers.LSTM(
         config.units,
         activation=config.activation,
@@ -67,9 +79,7 @@ def _lstm(keras, config: RunConfig, index: int, return_sequences: bool, go_backw
         recurrent_dropout=config.recurrent_dropout,
         return_sequences=return_sequences,
         go_backwards=go_backwards,
-        kernel_initializer=keras.initializers.GlorotUniform(seed=_seed(config, index, part + 1)),
-        recurrent_initializer=keras.initializers.Orthogonal(seed=_seed(config, index, part + 2)),
-        seed=_seed(config, index, part + 3),
+        **lstm_seeds(keras, config, index, go_backwards),
         name=f"lstm_{index + 1}{'_backward' if go_backwards else ''}",
     )
 

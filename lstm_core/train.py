@@ -92,9 +92,10 @@ class Runner:
                             "samples": len(x_train)})
 
         def fit() -> None:
-            state.model.fit(shuffled_batches(x_train, y_train, config.batch_size, config.seed),
-                            epochs=config.epochs, validation_data=validation, verbose=0, callbacks=callbacks,
-                            shuffle=False)  # the dataset shuffles itself
+            # A fresh order generator per fit: a retry without XLA replays the same batches from the first epoch.
+            batches, follow_epochs = shuffled_batches(x_train, y_train, config.batch_size, config.seed)
+            state.model.fit(batches, epochs=config.epochs, validation_data=validation, verbose=0,
+                            callbacks=[follow_epochs, *callbacks], shuffle=False)  # the dataset shuffles itself
 
         try:
             fit()
@@ -138,17 +139,49 @@ class Runner:
         self.emit("stopped", {"status": state.status, "reason": state.reason, "epochs": state.epochs_done})
 
 
+class EpochOrders:
+    """The training rows' order of every epoch: one permutation an epoch, drawn in turn from one generator seeded
+    by the run (np.random.default_rng(seed)), so the exported script can draw the same orders with numpy alone.
+
+    Orders are drawn when Keras announces an epoch, never per pass over the data: Keras opens a spare pass at the
+    end of every epoch, and a draw per pass would depend on when its prefetch happened to start.
+    """
+
+    def __init__(self, samples: int, seed: int):
+        self.samples = samples
+        self._rng = np.random.default_rng(seed)
+        self._drawn = 0
+        self.order = self._rng.permutation(samples)
+
+    def start(self, epoch: int) -> None:
+        while self._drawn < epoch:
+            self.order = self._rng.permutation(self.samples)
+            self._drawn += 1
+
+
 def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
-    """Batches in a fresh order every epoch, drawn from the run's own seed (Keras' shuffle=True reads the
-    process-wide one). Only the indices are shuffled; each batch is one gather, as Keras does it."""
+    """(dataset, callback): batches in a fresh order every epoch, from the run's own seed (Keras' shuffle=True
+    reads the process-wide one); pass both to fit. Python runs once an epoch, to draw the order; each batch is
+    one gather inside tf.data, as Keras does it."""
+    import keras
     import tensorflow as tf
 
+    orders = EpochOrders(len(x), seed)
+
+    class FollowEpochs(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            orders.start(epoch)
+
     inputs, targets = tf.constant(x), tf.constant(y)
-    order = tf.data.Dataset.range(len(x)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return (order.batch(batch_size)
-            .map(lambda rows: (tf.gather(inputs, rows), tf.gather(targets, rows)),
-                 num_parallel_calls=tf.data.AUTOTUNE)
-            .prefetch(tf.data.AUTOTUNE))
+    steps = math.ceil(len(x) / batch_size)
+    rows = tf.data.Dataset.from_generator(lambda: iter([orders.order]),
+                                          output_signature=tf.TensorSpec((len(x),), tf.int64))
+    batches = (rows.flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
+               .apply(tf.data.experimental.assert_cardinality(steps))
+               .map(lambda index: (tf.gather(inputs, index), tf.gather(targets, index)),
+                    num_parallel_calls=tf.data.AUTOTUNE)
+               .prefetch(tf.data.AUTOTUNE))
+    return batches, FollowEpochs()
 
 
 def _contiguous(array: np.ndarray) -> np.ndarray:

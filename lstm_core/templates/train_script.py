@@ -3,9 +3,10 @@
     python train_script.py DATA.csv [--out losses.csv]
 
 It reads the CSV as the playground did, applies the same missing-value choice, differencing, chronological split,
-scaling fit on the training rows and windows, builds the same model with the same compile settings and seed,
-trains it, and prints the loss of every epoch (also written to --out). It covers the forecast task and the
-classification of whole sequences (long or wide files) or of windows. Edit CONFIG to try other settings.
+scaling fit on the training rows and windows, builds the same model with the same compile settings and seeds,
+trains it on batches in the same order, and prints the loss of every epoch (also written to --out). It covers the
+forecast task and the classification of whole sequences (long or wide files) or of windows. Edit CONFIG to try
+other settings.
 """
 
 import argparse
@@ -314,26 +315,70 @@ def head(n_classes):
     return units, activation, loss or ("binary_crossentropy" if units == 1 else "sparse_categorical_crossentropy")
 
 
+def seed_of(layer, part):
+    """The playground's seed for each initialiser and dropout, all from the run's seed (never a process-wide one)."""
+    return CONFIG["seed"] * 1009 + layer * 16 + part
+
+
+def lstm(keras, index, return_sequences, go_backwards):
+    part = 4 if go_backwards else 0
+    return keras.layers.LSTM(
+        CONFIG["units"], activation=CONFIG["activation"], recurrent_activation=CONFIG["recurrent_activation"],
+        dropout=CONFIG["dropout"], recurrent_dropout=CONFIG["recurrent_dropout"], return_sequences=return_sequences,
+        go_backwards=go_backwards,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed_of(index, part + 1)),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seed_of(index, part + 2)),
+        seed=seed_of(index, part + 3), name=f"lstm_{index + 1}{'_backward' if go_backwards else ''}")
+
+
 def build_model(keras, features, n_classes=None, timesteps=None, mask_value=None):
     inputs = keras.Input((timesteps or CONFIG["timesteps"], features), name="window")
     x = inputs
     if mask_value is not None:
         x = keras.layers.Masking(mask_value=mask_value, name="padding_mask")(x)
     for index in range(CONFIG["layers"]):
-        layer = keras.layers.LSTM(
-            CONFIG["units"], activation=CONFIG["activation"], recurrent_activation=CONFIG["recurrent_activation"],
-            dropout=CONFIG["dropout"], recurrent_dropout=CONFIG["recurrent_dropout"],
-            return_sequences=index < CONFIG["layers"] - 1, seed=CONFIG["seed"] + index, name=f"lstm_{index + 1}")
+        last = index == CONFIG["layers"] - 1
+        layer = lstm(keras, index, return_sequences=not last, go_backwards=False)
         if CONFIG["bidirectional"]:
-            layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{index + 1}")
+            layer = keras.layers.Bidirectional(
+                layer, backward_layer=lstm(keras, index, return_sequences=not last, go_backwards=True),
+                name=f"bidirectional_{index + 1}")
         x = layer(x)
     units, activation, loss = head(n_classes)
-    outputs = keras.layers.Dense(units, activation=activation, name="head")(x)
+    outputs = keras.layers.Dense(units, activation=activation, name="head",
+                                 kernel_initializer=keras.initializers.GlorotUniform(seed=seed_of(99, 0)))(x)
     model = keras.Model(inputs, outputs, name="lstm_playground")
     optimizers = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop, "sgd": keras.optimizers.SGD}
     model.compile(optimizer=optimizers[CONFIG["optimizer"]](learning_rate=CONFIG["learning_rate"]),
                   loss=loss, jit_compile=JIT_COMPILE, steps_per_execution=STEPS_PER_EXECUTION)
     return model
+
+
+def shuffled_batches(keras, x, y):
+    """(batches, callback) in the playground's order: each epoch one permutation of the training rows, drawn in
+    turn from np.random.default_rng(seed) when the callback hears that the epoch begins."""
+
+    class Batches(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__()
+            self.rng = np.random.default_rng(CONFIG["seed"])
+            self.drawn, self.order = 0, self.rng.permutation(len(x))
+
+        def __len__(self):
+            return -(-len(x) // CONFIG["batch_size"])
+
+        def __getitem__(self, index):
+            rows = self.order[index * CONFIG["batch_size"]:(index + 1) * CONFIG["batch_size"]]
+            return x[rows], y[rows]
+
+    batches = Batches()
+
+    def begin(epoch, logs):
+        # Drawn by epoch, never per pass over the data: Keras opens a spare pass at the end of every epoch.
+        while batches.drawn < epoch:
+            batches.order, batches.drawn = batches.rng.permutation(len(x)), batches.drawn + 1
+
+    return batches, keras.callbacks.LambdaCallback(on_epoch_begin=begin)
 
 
 def main(argv=None):
@@ -349,17 +394,18 @@ def main(argv=None):
         sys.exit("No training example: the file is too short for the window, or every sequence was left out.")
     import keras
 
-    keras.utils.set_random_seed(CONFIG["seed"])
     model = build_model(keras, x_train.shape[2], **options)
     validation = (x_val, y_val) if len(x_val) else None
-    callbacks = [keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: print(
+    batches, follow_epochs = shuffled_batches(keras, x_train, y_train)
+    callbacks = [follow_epochs, keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: print(
         f"epoch {epoch + 1}  loss {logs['loss']:.9g}" + (f"  val_loss {logs['val_loss']:.9g}" if validation else ""),
         flush=True))]
     if CONFIG["early_stopping"] and validation is not None:
         callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=CONFIG["patience"],
                                                        restore_best_weights=True))
-    history = model.fit(x_train, y_train, batch_size=CONFIG["batch_size"], epochs=CONFIG["epochs"],
-                        validation_data=validation, shuffle=True, verbose=0, callbacks=callbacks)
+    # shuffle=False: the batches come in their own order (Keras would otherwise shuffle the batches' indices).
+    history = model.fit(batches, epochs=CONFIG["epochs"], validation_data=validation, shuffle=False, verbose=0,
+                        callbacks=callbacks)
     table = pd.DataFrame(history.history)
     table.insert(0, "epoch", np.arange(1, len(table) + 1))
     table.to_csv(args.out, index=False)

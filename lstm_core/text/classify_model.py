@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..classify.results import ClassificationReport, classification_report, probabilities
 from ..config import RunConfig
+from ..model import _seed, lstm_seeds, seeded_embedding
 from .classify import PARTS, TextPrepared
 
 PREDICT_BATCH = 256
@@ -85,18 +86,24 @@ def build_text_model(config: RunConfig, n_classes: int | None, maxlen: int):
 
     inputs = keras.Input((maxlen,), dtype="int32", name="tokens")
     x = keras.layers.Embedding(config.vocab_size, config.embedding_dim, mask_zero=config.masking,
-                               name="embedding")(inputs)
+                               embeddings_initializer=seeded_embedding(keras, config), name="embedding")(inputs)
     for index in range(config.layers):
         layer = keras.layers.LSTM(config.units, activation=config.activation,
                                   recurrent_activation=config.recurrent_activation, dropout=config.dropout,
                                   recurrent_dropout=config.recurrent_dropout,
-                                  return_sequences=index < config.layers - 1, seed=config.seed + index,
-                                  name=f"lstm_{index + 1}")
+                                  return_sequences=index < config.layers - 1,
+                                  **lstm_seeds(keras, config, index), name=f"lstm_{index + 1}")
         if config.bidirectional:
-            layer = keras.layers.Bidirectional(layer, name=f"bidirectional_{index + 1}")
+            backward = keras.layers.LSTM(
+                config.units, activation=config.activation, recurrent_activation=config.recurrent_activation,
+                dropout=config.dropout, recurrent_dropout=config.recurrent_dropout,
+                return_sequences=index < config.layers - 1, go_backwards=True,
+                **lstm_seeds(keras, config, index, backward=True), name=f"lstm_{index + 1}_backward")
+            layer = keras.layers.Bidirectional(layer, backward_layer=backward, name=f"bidirectional_{index + 1}")
         x = layer(x)
     units, activation, _ = config.head(n_classes)
-    outputs = keras.layers.Dense(units, activation=activation, name="head")(x)
+    outputs = keras.layers.Dense(units, activation=activation, name="head",
+                                 kernel_initializer=keras.initializers.GlorotUniform(seed=_seed(config, 99, 0)))(x)
     return keras.Model(inputs, outputs, name="text_classifier")
 
 

@@ -17,6 +17,7 @@ from ..checks import CheckContext, run_checks
 from ..checks.text_lm_checks import TextFacts
 from ..config import RunConfig
 from ..findings import Finding, has_errors
+from ..model import _seed, lstm_seeds, seeded_embedding
 from ..train import Runner, RunState, _emitter
 from .corpus import Corpus, TextSource, build_corpus
 from .generate import Generated, generate
@@ -105,7 +106,8 @@ def build_lm(config: RunConfig, vocab_size: int):
 
     inputs = keras.Input((config.timesteps,), dtype="int32", name="tokens")
     if config.embedding_dim:
-        x = keras.layers.Embedding(vocab_size, config.embedding_dim, name="embedding")(inputs)
+        x = keras.layers.Embedding(vocab_size, config.embedding_dim, name="embedding",
+                                   embeddings_initializer=seeded_embedding(keras, config))(inputs)
     else:
         x = keras.layers.Embedding(vocab_size, vocab_size, embeddings_initializer="identity", trainable=False,
                                    name="one_hot")(inputs)
@@ -113,8 +115,9 @@ def build_lm(config: RunConfig, vocab_size: int):
         x = keras.layers.LSTM(config.units, activation=config.activation,
                               recurrent_activation=config.recurrent_activation, dropout=config.dropout,
                               recurrent_dropout=config.recurrent_dropout, return_sequences=index < config.layers - 1,
-                              seed=config.seed + index, name=f"lstm_{index + 1}")(x)
-    outputs = keras.layers.Dense(vocab_size, activation="softmax", name="next_token")(x)
+                              **lstm_seeds(keras, config, index), name=f"lstm_{index + 1}")(x)
+    outputs = keras.layers.Dense(vocab_size, activation="softmax", name="next_token",
+                                 kernel_initializer=keras.initializers.GlorotUniform(seed=_seed(config, 99, 0)))(x)
     return keras.Model(inputs, outputs, name="lstm_language_model")
 
 
@@ -206,7 +209,9 @@ class TextRunner(Runner):
             self._build()
             if not state.samples:
                 self.add_sample(0)
-            state.model.fit(train, epochs=config.epochs, validation_data=val, verbose=0, callbacks=callbacks)
+            # shuffle=False: the windows shuffle themselves from the run's seed (Keras' shuffle reads the global one).
+            state.model.fit(train, epochs=config.epochs, validation_data=val, verbose=0, callbacks=callbacks,
+                            shuffle=False)
 
         try:
             fit()
@@ -221,9 +226,7 @@ class TextRunner(Runner):
         return state
 
     def _build(self) -> None:
-        import keras
-
-        keras.utils.set_random_seed(self.config.seed)
+        # Seeded in its initialisers and batch order (never keras.utils.set_random_seed, which is process-wide).
         self.state.model = build_lm(self.config, self.corpus.vocab.size)
         compile_lm(self.state.model, self.config, self.state.jit_compile)
 
