@@ -38,7 +38,9 @@ def tiny_settings(at: AppTest) -> AppTest:
     return at.run()
 
 
-def test_replaced_runs_release_their_models_and_memory_stays_flat(new_app):
+def test_replaced_runs_release_their_models_and_memory_stays_flat(new_app, monkeypatch):
+    # The run history keeps the newest models (LSTM_PLAYGROUND_KEPT_MODELS); keeping one, each run must free the last.
+    monkeypatch.setenv("LSTM_PLAYGROUND_KEPT_MODELS", "1")
     at = tiny_settings(new_app())
     previous = train_tiny(at)  # warm-up: TensorFlow imported, the first model compiled
     gc.collect()
