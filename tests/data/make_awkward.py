@@ -160,11 +160,13 @@ FILES: list[tuple[str, str, str, dict, bytes]] = [
      text(*long_sequences(lambda s, t: "normal"))),
     ("class_missing_labels.csv", "labelled sequences (long layout) where some sequences have no label", "DATA022",
      {}, text(*long_sequences(lambda s, t: "" if s in (3, 7) else ("up" if s % 2 else "down")))),
-    ("text_empty.txt", "an empty text file", "text-task input", {}, b""),
-    ("text_one_char.txt", "a text of one character", "text-task input", {}, b"a"),
-    ("text_binary.txt", "binary bytes named .txt", "text-task input", {}, bytes(range(256)) * 2),
-    ("text_emoji.txt", "text made mostly of emoji", "text-task input", {}, ("🙂🚀 hello 🌍 " * 40).encode()),
-    ("text_latin1.txt", "Latin-1 text with accents", "text-task input", {},
+    ("text_empty.txt", "an empty text file", "text-task input", {"finding": "TEXT001", "exit": 1}, b""),
+    ("text_one_char.txt", "a text of one character", "text-task input", {"finding": "TEXT001", "exit": 1}, b"a"),
+    ("text_binary.txt", "binary bytes named .txt", "text-task input", {"finding": "TEXT002", "exit": 1},
+     bytes(range(256)) * 2),
+    ("text_emoji.txt", "text made mostly of emoji", "text-task input", {"exit": 0},
+     ("🙂🚀 hello 🌍 " * 40).encode()),
+    ("text_latin1.txt", "Latin-1 text with accents", "text-task input", {"finding": "DATA101", "exit": 0},
      ("Le cœur a ses raisons que la raison ne connaît point. Ça va, été, naïve. " * 20)
      .replace("œ", "oe").encode("latin-1")),
 ]

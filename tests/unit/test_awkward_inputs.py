@@ -19,6 +19,7 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 AWKWARD = DATA_DIR / "awkward"
 MANIFEST = json.loads((AWKWARD / "manifest.json").read_text(encoding="utf-8"))
 CSV_FILES = [name for name, entry in MANIFEST.items() if entry["outcome"] != "text-task input"]
+TEXT_FILES = [name for name, entry in MANIFEST.items() if entry["outcome"] == "text-task input"]
 # Read errors: the file itself must change (exit code 2); the other codes are findings (exit code 1 or 0).
 READ_ERRORS = ("DATA001", "DATA002", "CONFIG001")
 # The small default window of the corpus: 60-row files, so the data's own problems show, not the window's.
@@ -141,3 +142,19 @@ def test_the_command_line_exits_cleanly_on_awkward_files(cli, name, exit_code):
     assert "Traceback" not in process.stdout + process.stderr
     report = json.loads(process.stdout)
     assert report["findings"] or exit_code == 0
+
+
+@pytest.mark.parametrize("name", TEXT_FILES)
+def test_each_text_file_is_explained_or_read_by_the_language_model_check(name):
+    expect = MANIFEST[name]["expect"]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["check", str(AWKWARD / name), "--task", "text-lm", "--json"])
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    report = json.loads(out.getvalue())
+    codes = [finding["code"] for finding in report["findings"]]
+    assert code == expect["exit"], (code, codes)
+    if "finding" in expect:
+        assert expect["finding"] in codes, codes
+    if expect["exit"] == 0:
+        assert not [f for f in report["findings"] if f["severity"] == "error"], codes
