@@ -127,7 +127,7 @@ CLASSIFICATION_SAMPLES: dict[str, ClassificationSample] = {
                              "a noisy sine, square or sawtooth wave with random period, phase and amplitude.",
                              "classify-sequences", "wide", "shape", None, None,
                              tuple(f"t{i}" for i in range(48)), shapes,
-                             {"units": 16, "epochs": 20, "patience": 5, "learning_rate": 0.01}),
+                             {"units": 16, "epochs": 25, "patience": 5, "learning_rate": 0.005}),
         ClassificationSample("machine_faults", "Machine runs: ok or fault (long, two classes)",
                              "200 runs of 40 steps of vibration and temperature, one row per step; faulty runs "
                              "develop a fast rattle and warm up. 60 % of runs are ok.",
@@ -137,7 +137,7 @@ CLASSIFICATION_SAMPLES: dict[str, ClassificationSample] = {
                              "240 gestures of 15–60 (x, y) steps, one row per step with an id and a step column: "
                              "circles, swipes and shakes. The lengths differ, so sequences are padded and masked.",
                              "classify-sequences", "long", "gesture", "gesture_id", "t", ("x", "y"), gestures,
-                             {"units": 16, "epochs": 12, "patience": 5, "learning_rate": 0.01}),
+                             {"units": 16, "epochs": 12, "patience": 5, "learning_rate": 0.005}),
         ClassificationSample("market_regimes", "Calm or stormy market days (labels per window)",
                              "1,500 daily returns with a regime label per day; each 20-day window is labelled by the "
                              "regime of the next day.",

@@ -41,6 +41,9 @@ STALL_HORIZON = 200
 OSCILLATION_EPOCHS = 6
 OSCILLATION_TURNS = 3
 OSCILLATION_STEP = 0.10
+# A swinging loss that still gets somewhere (net fall ≥ this share of the distance it travels) is noise on a descent,
+# not an optimiser overshooting: small data sets with a few batches an epoch draw such curves at a sound rate.
+OSCILLATION_PROGRESS = 0.4
 # TRAIN105: validation loss rose 4 epochs in a row to 10 % above its best while the train loss fell. (Three rises
 # happen early in healthy runs of the trending monthly_sales sample, before the validation loss falls again.)
 OVERFIT_RISES = 4
@@ -232,12 +235,16 @@ def oscillation(curve: Curve, facts: Facts):
     turns, step = oscillation_stats(window)
     if turns < OSCILLATION_TURNS or step < OSCILLATION_STEP:
         return None
+    travelled = sum(abs(b - a) for a, b in pairwise(window))
+    progress = (window[0] - window[-1]) / travelled if travelled > 0 else 0.0
+    if progress >= OSCILLATION_PROGRESS:
+        return None
     return _finding(
         "TRAIN104", "warning", "The loss goes up and down from epoch to epoch",
         f"Over the last {OSCILLATION_EPOCHS} epochs the train loss changed direction {turns} times, by a typical "
         f"{step:.0%} each epoch. The optimiser overshoots the minimum it is heading for; a learning rate 10× lower "
         "usually gives a steady descent.",
-        curve, {"recent": window, "direction_changes": turns, "median_step": step,
+        curve, {"recent": window, "direction_changes": turns, "median_step": step, "net_progress": progress,
                 "learning_rate": facts.config.learning_rate}, facts.lower_rate())
 
 
