@@ -29,9 +29,10 @@ $(CHROMIUM):
 run: $(VENV)/.app-installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+# Two workers, one a core (TensorFlow runs one thread an op here); the browser tests share one of them.
 test: $(VENV)/.dev-installed $(CHROMIUM)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
