@@ -140,6 +140,11 @@ def _explicit(args: argparse.Namespace) -> dict:
             if getattr(args, o) is not None}
 
 
+def _given(args: argparse.Namespace) -> set[str]:
+    """The settings the user chose, on the command line or in a --config file: a sample's defaults yield to them."""
+    return set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = build_parser().parse_args(argv)
@@ -166,7 +171,7 @@ def _run(args: argparse.Namespace, report: dict) -> int:
     from .text.lm_cli import run_text_lm, wants_text_lm
 
     if wants_text_lm(args.file, config):
-        given = set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
+        given = _given(args)
         return run_text_lm(args, config, given, report)
     if wants_text_classify(args, config):
         return run_text_classify(args, config, report)
@@ -181,36 +186,25 @@ def _run(args: argparse.Namespace, report: dict) -> int:
 
     if name in SAMPLES and config.target is None:
         sample = SAMPLES[name]
-        given = set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
+        given = _given(args)
         config = config.replace(target=sample.target, features=sample.features, season=config.season or sample.season,
                                 **{key: value for key, value in sample.settings.items() if key not in given})
     config = default_config(dataset, config)
     prepared = prepare(dataset, config)
-    report["config"] = prepared.config.to_dict()
-    report["findings"] = [f.to_dict() for f in prepared.findings]
-    report["data"] = prepared.data_summary()
-    if args.command == "check" or has_errors(prepared.findings):
-        return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
+    done = checked(args, prepared, report)
+    if done is not None:
+        return done
     if args.command == "lr-find":
         return _lr_find(args, prepared, report)
     return _train(args, prepared, report)
 
 
 def _train(args: argparse.Namespace, prepared, report: dict) -> int:
-    from .errors import translate
     from .pipeline import evaluate, forecast, train
 
-    log = _json_log if args.json else _text_log
-    try:
-        state = train(prepared, [log])
-    except Exception as exc:
-        report["findings"].append(translate(exc).to_dict())
-        report["stopped"] = "error"
+    state = trained(args, report, lambda listeners: train(prepared, listeners))
+    if state is None:
         return EXIT_FINDING
-    report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
-    report["stopped"] = state.status
-    report["reason"] = state.reason
-    report["findings"].extend(f.to_dict() for f in state.findings)
     result = None
     if state.status != "diverged":
         result = evaluate(prepared, state.model)
@@ -221,6 +215,38 @@ def _train(args: argparse.Namespace, prepared, report: dict) -> int:
             report["forecast"] = [float(v) for v in forecast(prepared, state.model, args.forecast_steps)]
     if args.out:
         report["written"] = _write_outputs(args.out, prepared, state, result)
+    return exit_code(report)
+
+
+def checked(args: argparse.Namespace, prepared, report: dict) -> int | None:
+    """Put the prepared run's config, findings and data in the report; the exit code when the command ends here
+    (`check`, or an error-level finding), else None to go on and train."""
+    report["config"] = prepared.config.to_dict()
+    report["findings"] = [f.to_dict() for f in prepared.findings]
+    report["data"] = prepared.data_summary()
+    if args.command == "check" or has_errors(prepared.findings):
+        return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
+    return None
+
+
+def trained(args: argparse.Namespace, report: dict, train):
+    """Run `train(listeners)` with the progress log and put its history, status and findings in the report; an
+    exception becomes a translated finding and None."""
+    from .errors import translate
+
+    try:
+        state = train([_json_log if args.json else _text_log])
+    except Exception as exc:
+        report["findings"].append(translate(exc).to_dict())
+        report["stopped"] = "error"
+        return None
+    report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
+    report["stopped"], report["reason"] = state.status, state.reason
+    report["findings"].extend(f.to_dict() for f in state.findings)
+    return state
+
+
+def exit_code(report: dict) -> int:
     return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
 
 
@@ -233,7 +259,7 @@ def _classification_samples() -> dict:
 def _classification_sample_config(name: str, config: RunConfig, args: argparse.Namespace) -> RunConfig:
     """The sample's roles and settings, except where the command line (or a config file) says otherwise."""
     sample = _classification_samples()[name]
-    given = set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
+    given = _given(args)
     defaults = sample.config().to_dict()
     return config.replace(**{key: defaults[key] for key in ("task", *sample.settings, "layout", "label_column",
                                                             "id_column", "order_column", "features")
@@ -244,25 +270,16 @@ def _run_classification(args: argparse.Namespace, dataset, config: RunConfig, re
     from .classify import prepare_classification
 
     prepared = prepare_classification(dataset, config)
-    report["config"] = prepared.config.to_dict()
-    report["findings"] = [f.to_dict() for f in prepared.findings]
-    report["data"] = prepared.data_summary()
-    if args.command == "check" or has_errors(prepared.findings):
-        return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
+    done = checked(args, prepared, report)
+    if done is not None:
+        return done
     if args.command == "lr-find":
         return _lr_find(args, prepared, report)
     from .classify import evaluate_classifier, train_classifier
-    from .errors import translate
 
-    try:
-        state = train_classifier(prepared, [_json_log if args.json else _text_log])
-    except Exception as exc:
-        report["findings"].append(translate(exc).to_dict())
-        report["stopped"] = "error"
+    state = trained(args, report, lambda listeners: train_classifier(prepared, listeners))
+    if state is None:
         return EXIT_FINDING
-    report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
-    report["stopped"], report["reason"] = state.status, state.reason
-    report["findings"].extend(f.to_dict() for f in state.findings)
     result = None
     if state.status != "diverged":
         result = evaluate_classifier(prepared, state.model)
@@ -270,7 +287,7 @@ def _run_classification(args: argparse.Namespace, dataset, config: RunConfig, re
         report["verdict"] = result.verdict
     if args.out:
         report["written"] = _write_outputs(args.out, prepared, state, result)
-    return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
+    return exit_code(report)
 
 
 # Labels of the written files in the report's "written".
@@ -306,7 +323,7 @@ def _lr_find(args: argparse.Namespace, prepared, report: dict) -> int:
     test = find_learning_rate(prepared, args.start_lr, args.end_lr, args.steps)
     report.update({key: value for key, value in test.to_dict().items() if key != "findings"})
     report["findings"].extend(f.to_dict() for f in test.findings)
-    return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
+    return exit_code(report)
 
 
 def _config_or_problem(args: argparse.Namespace) -> RunConfig:

@@ -8,12 +8,10 @@ import json
 from pathlib import Path
 
 from ..config import RunConfig
-from ..findings import Finding, ProblemError, has_errors
+from ..findings import Finding, ProblemError
 from .classify import guess_text_roles, prepare_text_classification, read_text_csv, words
 from .classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
 
-# RunConfig fields set by the options added here (--label-column, --maxlen and --masking are shared ones).
-TEXT_OPTIONS = ("text_column", "vocab_size", "embedding_dim")
 # "auto" reads a file as texts to classify when its text column's median text has this many words or more.
 MIN_TEXT_WORDS = 3
 DISTINCT_SHARE = 0.5
@@ -44,14 +42,11 @@ def wants_text_classify(args: argparse.Namespace, config: RunConfig) -> bool:
 
 
 def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict) -> int:
-    from ..cli import EXIT_FINDING, EXIT_OK, _as_finding, _explicit, _finite, _json_log, _text_log
-    from ..errors import translate
+    from ..cli import EXIT_FINDING, _given, checked, exit_code, trained
     from .classify_model import evaluate_text_classifier, train_text_classifier
 
-    given = set(_explicit(args)) | (set(json.loads(args.config.read_text())) if args.config else set())
-    config = config.replace(task="text-classify", **{o: getattr(args, o) for o in TEXT_OPTIONS
-                                                    if getattr(args, o, None) is not None})
-    given |= {o for o in TEXT_OPTIONS if getattr(args, o, None) is not None}
+    given = _given(args)
+    config = config.replace(task="text-classify")
     name = _sample_name(args)
     if name is not None:
         if name not in TEXT_CLASSIFY_SAMPLES:
@@ -64,20 +59,12 @@ def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict)
     else:
         dataset = read_text_csv(Path(args.file))
     prepared = prepare_text_classification(dataset, config)
-    report["config"] = prepared.config.to_dict()
-    report["findings"] = [f.to_dict() for f in prepared.findings]
-    report["data"] = prepared.data_summary()
-    if args.command == "check" or has_errors(prepared.findings):
-        return EXIT_FINDING if has_errors(prepared.findings) else EXIT_OK
-    try:
-        state = train_text_classifier(prepared, [_json_log if args.json else _text_log])
-    except Exception as exc:
-        report["findings"].append(translate(exc).to_dict())
-        report["stopped"] = "error"
+    done = checked(args, prepared, report)
+    if done is not None:
+        return done
+    state = trained(args, report, lambda listeners: train_text_classifier(prepared, listeners))
+    if state is None:
         return EXIT_FINDING
-    report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
-    report["stopped"], report["reason"] = state.status, state.reason
-    report["findings"].extend(f.to_dict() for f in state.findings)
     if state.status != "diverged":
         result = evaluate_text_classifier(prepared, state.model)
         report["metrics"] = result.metrics
@@ -85,7 +72,7 @@ def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict)
         report["misclassified"] = result.mistakes.to_dict(orient="records")
     if args.out:
         report["written"] = write_text_outputs(args.out, prepared, state)
-    return EXIT_FINDING if has_errors([_as_finding(f) for f in report["findings"]]) else EXIT_OK
+    return exit_code(report)
 
 
 def write_text_outputs(directory: Path, prepared, state) -> dict:
