@@ -92,18 +92,16 @@ def heavy_truncation(ctx: CheckContext):
     facts = ctx.classes
     if facts is None or facts.lengths is None or not len(facts.lengths):
         return
-    cut = facts.lengths > facts.maxlen
-    share = float(cut.mean())
+    cut, share, lost = truncation(facts.lengths, facts.maxlen)
     if share <= TRUNCATED_SHARE:
         return
-    lost = float((facts.lengths[cut] - facts.maxlen).sum() / facts.lengths.sum())
     kept = "end" if ctx.config.truncate == "pre" else "start"
     yield Finding(
         "DATA024", "warning", f"maxlen = {facts.maxlen} cuts {share:.0%} of the sequences",
-        f"{int(cut.sum())} of {len(facts.lengths)} sequences are longer than {facts.maxlen} steps and keep only their "
+        f"{cut} of {len(facts.lengths)} sequences are longer than {facts.maxlen} steps and keep only their "
         f"{kept}: {lost:.0%} of all steps never reach the model. If the class shows anywhere in a sequence, it may be "
         "cut away. Leave maxlen on auto (the 95th percentile of the lengths) or raise it.",
-        evidence={**_length_evidence(facts), "truncated": int(cut.sum()), "share": round(share, 4),
+        evidence={**_length_evidence(facts), "truncated": cut, "share": round(share, 4),
                   "steps_lost_share": round(lost, 4), "limit": TRUNCATED_SHARE},
         fix={"maxlen": None} if ctx.config.maxlen is not None else None, area="windows")
 
@@ -194,6 +192,12 @@ def class_imbalance(ctx: CheckContext):
         f"that never finds '{smallest}'. Judge the run by the per-class recall and against the majority baseline.",
         evidence={"counts": counts, "ratio": round(ratio, 2), "limit": IMBALANCE_RATIO,
                   "majority_share": round(share, 4)}, area="data")
+
+
+def truncation(lengths: np.ndarray, maxlen: int) -> tuple[int, float, float]:
+    """At `maxlen`: how many sequences (or texts) are cut, their share, and the share of all steps lost."""
+    cut = lengths > maxlen
+    return int(cut.sum()), float(cut.mean()), float((lengths[cut] - maxlen).sum() / lengths.sum())
 
 
 def _length_evidence(facts) -> dict:

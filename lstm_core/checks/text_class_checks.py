@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..findings import Finding
+from .class_checks import truncation
 from .engine import CheckContext, register
 
 # Row numbers listed in a finding's text; the evidence holds them all (up to EVIDENCE_ROWS).
@@ -178,17 +179,15 @@ def heavy_truncation(ctx: CheckContext):
     facts = _facts(ctx)
     if facts is None or not len(facts.lengths):
         return
-    cut = facts.lengths > facts.maxlen
-    share = float(cut.mean())
+    cut, share, lost = truncation(facts.lengths, facts.maxlen)
     if share <= TRUNCATED_SHARE:
         return
-    lost = float((facts.lengths[cut] - facts.maxlen).sum() / facts.lengths.sum())
     yield Finding(
         "TEXT015", "warning", f"maxlen = {facts.maxlen} cuts {share:.0%} of the texts",
-        f"{int(cut.sum())} of {len(facts.lengths)} texts are longer than {facts.maxlen} words and keep only their "
+        f"{cut} of {len(facts.lengths)} texts are longer than {facts.maxlen} words and keep only their "
         f"first {facts.maxlen}: {lost:.0%} of all words never reach the model. A class told by the end of a text "
         "is cut away. Leave maxlen on auto (the 95th percentile of the text lengths) or raise it.",
-        evidence={**_length_evidence(facts), "truncated": int(cut.sum()), "share": round(share, 4),
+        evidence={**_length_evidence(facts), "truncated": cut, "share": round(share, 4),
                   "words_lost_share": round(lost, 4), "limit": TRUNCATED_SHARE},
         fix={"maxlen": None} if ctx.config.maxlen is not None else None, area="windows")
 
