@@ -23,6 +23,10 @@ DEFAULTS: dict[str, int] = {
     "max_epochs": 1_000,
     "max_train_seconds": 600,
     "max_concurrent_trainings": 2,
+    "worker_runs": 20,
+    "worker_memory_mb": 3_000,
+    "max_stored_runs": 500,
+    "max_run_age_days": 90,
 }
 
 # One line each, for the README, docs/security.md and error messages.
@@ -37,7 +41,12 @@ DESCRIPTIONS: dict[str, str] = {
     "max_params": "weights of one model, counted from the settings before it is built",
     "max_epochs": "epochs of one run",
     "max_train_seconds": "seconds one run may train before it is stopped (its model and curve are kept)",
-    "max_concurrent_trainings": "runs training at the same time on this server; more wait for a free slot",
+    "max_concurrent_trainings": "runs training at the same time on this server (the worker pool's size); more are "
+                                "queued",
+    "worker_runs": "runs a training worker process trains before it is replaced by a fresh one",
+    "worker_memory_mb": "megabytes of memory (RSS) above which a training worker is replaced after its run",
+    "max_stored_runs": "runs the run store keeps; the oldest finished runs beyond it are deleted",
+    "max_run_age_days": "days a finished run is kept in the run store",
 }
 
 

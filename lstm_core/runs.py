@@ -20,7 +20,8 @@ KEPT_MODELS = "kept_models"
 NAME_SETTINGS = 2
 
 # A run's status as the table words it.
-STATUS_WORDS = {"completed": "completed", "stopped_early": "stopped early", "diverged": "diverged", "error": "failed"}
+STATUS_WORDS = {"completed": "completed", "stopped_early": "stopped early", "diverged": "diverged", "error": "failed",
+                "queued": "queued", "running": "training", "cancelled": "cancelled"}
 # Settings "change one thing" offers, in the sidebar's order; the data's columns and roles stay as they were.
 WINDOW_SETTINGS = ("timesteps", "horizon", "multi_step", "difference", "stride", "val_fraction", "test_fraction",
                    "scaling", "season")
@@ -33,7 +34,11 @@ TRAINING_SETTINGS = ("optimizer", "learning_rate", "batch_size", "epochs", "earl
 
 @dataclass
 class RunRecord:
-    """One finished run as the history keeps it. `model` is None once released (see RunHistory.max_models)."""
+    """One run as the store (or a session's history) keeps it: settings, status, curve, findings and scores.
+
+    `id` is the run's number in its workspace (#3); `key` is its id in the run store. `model` is only set for a run
+    held in memory (RunHistory); a stored run's model is the file model.keras in its folder (`has_artifacts`).
+    """
 
     id: int
     name: str
@@ -51,10 +56,41 @@ class RunRecord:
     parent: int | None = None
     model: Any = None
     model_released: bool = False
+    key: str = ""
+    workspace: str = ""
+    data_ref: str = ""
+    reader: str = "csv"
+    source: str = "page"
+    epoch_seconds: list[float] = field(default_factory=list)
+    jit_compile: bool | None = None
+    samples: list[dict] = field(default_factory=list)
+    created: float = 0.0
+    started: float | None = None
+    finished: float | None = None
+    planned_epochs: int = 0
+    steps: int | None = None
+    progress: dict | None = None
+    has_artifacts: bool = False
+    queue_place: int | None = None
+    stop_requested: bool = False
 
     @property
     def epochs(self) -> int:
         return len(self.history.get("loss") or [])
+
+    @property
+    def epochs_done(self) -> int:
+        return self.epochs
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("queued", "running")
+
+    @property
+    def bits(self) -> list[dict]:
+        """A language model's bits per character, one entry an epoch (from its samples)."""
+        return [{k: v for k, v in s.items() if k == "epoch" or "bits" in k} for s in self.samples
+                if "bits_per_char" in s]
 
     @property
     def best_val_loss(self) -> float | None:
@@ -63,7 +99,7 @@ class RunRecord:
 
     @property
     def model_note(self) -> str:
-        if self.model is not None:
+        if self.model is not None or self.has_artifacts:
             return "kept"
         return "released (only the newest runs keep their model)" if self.model_released else "none (no epoch done)"
 
@@ -199,7 +235,7 @@ def table_rows(records: list[RunRecord], settings: list[str]) -> list[dict[str, 
         row.update({name: show_value(config_value(record.config, name)) for name in settings})
         row.update({label: numbers[key] for label, key in TABLE_METRICS.items()})
         row["findings"] = ", ".join(dict.fromkeys(f.code for f in record.findings if f.severity != "info"))
-        row["model"] = "kept" if record.model is not None else "released" if record.model_released else "none"
+        row["model"] = record.model_note.split(" ")[0]
         rows.append(row)
     empty = [label for label in TABLE_METRICS if all(row[label] is None for row in rows)]
     return [{k: v for k, v in row.items() if k not in empty} for row in rows]

@@ -1,0 +1,122 @@
+"""One run, trained inside a worker process: every event goes to the run store as it happens."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ..errors import translate
+from ..findings import has_errors
+from ..store import RunStore
+from .tasks import evaluate_task, prepare_from, report_metrics, run_outputs, runner_for_task
+
+# How often a running run looks for a stop request in the store; Keras then stops after its current batch.
+STOP_POLL_SECONDS = 0.2
+
+
+class StoreWriter:
+    """Listener: the runner's events, written to the store (the page, the CLI and the tests read them there)."""
+
+    def __init__(self, store: RunStore, run_id: str, runner):
+        self.store, self.run_id, self.runner = store, run_id, runner
+
+    def __call__(self, kind: str, payload: dict) -> None:
+        if kind == "start":
+            self.store.set_started(self.run_id, payload["steps"], self.runner.state.jit_compile)
+        elif kind == "tick":
+            self.store.set_progress(self.run_id, payload["epoch"], payload["step"], payload["elapsed"])
+        elif kind == "epoch_end":
+            self.store.add_epoch(self.run_id, payload["epoch"], payload["loss"], payload["val_loss"],
+                                 payload["seconds"], payload["elapsed"])
+        elif kind == "finding":
+            # The runner keeps Finding objects; the newest one is the one just emitted.
+            self.store.add_finding(self.run_id, self.runner.state.findings[-1])
+        elif kind == "sample":
+            self.store.add_event(self.run_id, "sample", payload)
+
+
+class StopWatcher:
+    """A thread that turns a stop row in the store into the runner's stop flag, whoever wrote the row."""
+
+    def __init__(self, store: RunStore, run_id: str, runner):
+        self.store, self.run_id, self.runner = store, run_id, runner
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name=f"stop-watch-{run_id}", daemon=True)
+
+    def __enter__(self) -> StopWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        # Its own store: sqlite3 connections stay in the thread that opened them.
+        store = RunStore(self.store.home)
+        while not self._done.wait(STOP_POLL_SECONDS):
+            reason = store.stop_reason(self.run_id)
+            if reason:
+                self.runner.request_stop(reason)
+                return
+
+
+def execute_run(store: RunStore, run_id: str) -> str:
+    """Train a claimed run to its end and record everything; returns its final status. Never raises for a run
+    that fails: the failure is the run's status, reason and finding."""
+    record = store.get(run_id)
+    if record is None or record.status != "running":
+        return record.status if record else "missing"
+    try:
+        prepared = prepare_from(record.reader, store.data_bytes(record.data_ref), record.data_name, record.config)
+    except Exception as exc:  # data that no longer reads is the run's failure, not the worker's
+        store.fail(run_id, "the data could not be read again", _translated(exc, "reading the data"))
+        return "error"
+    if has_errors(prepared.findings):
+        for finding in prepared.findings:
+            if finding.severity == "error":
+                store.add_finding(run_id, finding)
+        store.fail(run_id, "the checks found errors in the data or settings")
+        return "error"
+    runner = None
+    try:
+        runner = runner_for_task(prepared)
+        runner.listeners.append(StoreWriter(store, run_id, runner))
+        with StopWatcher(store, run_id, runner):
+            state = runner.run()
+    except Exception as exc:  # TensorFlow's errors become the run's finding
+        store.fail(run_id, "training failed", _translated(exc, "training"))
+        return "error"
+    return _finish(store, run_id, prepared, state)
+
+
+def _finish(store: RunStore, run_id: str, prepared, state) -> str:
+    report = None
+    trained = state.model is not None and state.epochs_done > 0 and state.status not in ("diverged", "error")
+    if trained:
+        try:
+            report = evaluate_task(prepared, state.model)
+        except Exception as exc:  # a model that cannot predict is reported, not raised
+            store.add_finding(run_id, _translated(exc, "evaluation"))
+    if state.model is not None and state.epochs_done > 0:
+        try:
+            store.write_artifacts(run_id, run_outputs(prepared, state, report))
+        except Exception as exc:
+            store.add_finding(run_id, _translated(exc, "saving the run"))
+    metrics, verdict = report_metrics(report)
+    store.finish(run_id, state.status, state.reason, state.best_epoch, state.jit_compile, metrics, verdict)
+    return state.status
+
+
+def _translated(exc: Exception, area: str):
+    return translate(exc, area=area)
+
+
+def wait_for(store: RunStore, run_id: str, timeout: float = 300.0, poll: float = 0.2) -> str:
+    """Block until the run has ended (the CLI and the tests); returns its final status."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = store.status(run_id)
+        if status not in ("queued", "running") or time.monotonic() > deadline:
+            return status
+        time.sleep(poll)

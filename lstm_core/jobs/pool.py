@@ -1,0 +1,252 @@
+"""The local job engine: a pool of spawn-started worker processes fed from the run store's queue.
+
+One dispatcher thread in the server owns the pool. It keeps one warm spare (a worker with TensorFlow imported,
+waiting) while fewer than `size` workers train, hands the oldest queued run to a free worker, replaces workers
+that have trained `worker_runs` runs or grown past `worker_memory_mb`, and marks the run of a worker that died as
+failed with the reason. Workers and the server speak through multiprocessing Pipes; everything about a run goes
+through the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+
+from ..limits import limit
+from ..store import RunStore
+from .worker import worker_main
+
+# The dispatcher looks at the store's queue at least this often (runs queued by another process are seen too).
+POLL_SECONDS = 0.25
+
+
+@dataclass
+class Worker:
+    process: multiprocessing.Process
+    connection: Connection
+    ready: bool = False
+    run_id: str | None = None
+    runs_done: int = 0
+    retiring: bool = False
+    started: float = 0.0
+
+    @property
+    def idle(self) -> bool:
+        return self.run_id is None and not self.retiring
+
+
+class LocalEngine:
+    """submit / stop / status / events for runs trained by this machine's worker processes."""
+
+    def __init__(self, store: RunStore, size: int | None = None, worker_runs: int | None = None,
+                 worker_memory_mb: int | None = None, spare: bool = True):
+        self.store = store
+        self.size = size or limit("max_concurrent_trainings")
+        self.worker_runs = worker_runs or limit("worker_runs")
+        self.worker_memory_mb = worker_memory_mb or limit("worker_memory_mb")
+        self.spare = spare
+        self.workers: list[Worker] = []
+        self.replaced: list[dict] = []  # why each worker left: recycled (runs, memory) or died (signal)
+        self._context = multiprocessing.get_context("spawn")
+        self._wake_read, self._wake_write = self._context.Pipe(duplex=False)
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        store.recover(_pid_alive)
+        self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-dispatcher", daemon=True)
+        self._thread.start()
+
+    # The interface shared with other engines.
+
+    def submit(self, workspace: str, config, data: bytes, data_name: str, reader: str, data_id: str = "",
+               parent: int | None = None, source: str = "page") -> str:
+        """Queue a run; returns its id at once. The data is stored by content first."""
+        digest = self.store.put_data(data)
+        record = self.store.create_run(workspace, config, digest, data_name, reader, data_id, parent, source)
+        self._wake()
+        return record.key
+
+    def stop(self, run_id: str, reason: str = "stopped by you") -> str | None:
+        status = self.store.request_stop(run_id, reason)
+        self._wake()
+        return status
+
+    def status(self, run_id: str) -> str | None:
+        return self.store.status(run_id)
+
+    def record(self, run_id: str):
+        return self.store.get(run_id)
+
+    def pool_state(self) -> dict:
+        with self._lock:
+            return {"size": self.size, "workers": len(self.workers),
+                    "training": sum(1 for w in self.workers if w.run_id), "warm": sum(1 for w in self.workers
+                                                                                     if w.ready and w.idle),
+                    "pids": [w.process.pid for w in self.workers], "replaced": list(self.replaced)}
+
+    def worker_pid(self, run_id: str) -> int | None:
+        with self._lock:
+            return next((w.process.pid for w in self.workers if w.run_id == run_id), None)
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop the dispatcher and every worker (runs still training are marked failed by the next start)."""
+        self._closed.set()
+        self._wake()
+        self._thread.join(timeout)
+        for worker in self.workers:
+            _send(worker.connection, ("exit",))
+        for worker in self.workers:
+            worker.process.join(timeout)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout)
+        self.workers.clear()
+
+    # The dispatcher.
+
+    def _wake(self) -> None:
+        _send(self._wake_write, b"")
+
+    def _dispatch(self) -> None:
+        store = RunStore(self.store.home)  # this thread's own connection
+        while not self._closed.is_set():
+            try:
+                self._step(store)
+            except Exception as exc:  # the dispatcher must outlive any one bad moment
+                print(f"lstm-playground dispatcher: {type(exc).__name__}: {exc}", flush=True)
+                time.sleep(POLL_SECONDS)
+
+    def _step(self, store: RunStore) -> None:
+        with self._lock:
+            handles = [self._wake_read] + [w.connection for w in self.workers] + \
+                      [w.process.sentinel for w in self.workers]
+        for ready in wait(handles, timeout=POLL_SECONDS):
+            if ready is self._wake_read:
+                _drain(self._wake_read)
+        with self._lock:
+            for worker in list(self.workers):
+                self._read_messages(worker)
+                if not worker.process.is_alive():
+                    self._bury(store, worker)
+            if self._closed.is_set():
+                return
+            self._assign(store)
+            self._keep_spare()
+
+    def _read_messages(self, worker: Worker) -> None:
+        while True:
+            try:
+                if not worker.connection.poll():
+                    return
+                message = worker.connection.recv()
+            except (EOFError, OSError):
+                return
+            if message[0] == "ready":
+                worker.ready = True
+            elif message[0] == "done":
+                _, _, rss_mb = message
+                worker.run_id, worker.runs_done = None, worker.runs_done + 1
+                why = ("runs" if worker.runs_done >= self.worker_runs else
+                       "memory" if rss_mb > self.worker_memory_mb else None)
+                if why:
+                    worker.retiring = True
+                    self.replaced.append({"pid": worker.process.pid, "why": why, "runs": worker.runs_done,
+                                          "rss_mb": round(rss_mb)})
+                    _send(worker.connection, ("exit",))
+
+    def _bury(self, store: RunStore, worker: Worker) -> None:
+        self.workers.remove(worker)
+        worker.connection.close()
+        code = worker.process.exitcode
+        if worker.run_id is not None:
+            store.fail(worker.run_id, f"the training process stopped unexpectedly: {describe_exit(code)}")
+        if not worker.retiring:
+            self.replaced.append({"pid": worker.process.pid, "why": "died", "exit": describe_exit(code),
+                                  "run": worker.run_id})
+
+    def _assign(self, store: RunStore) -> None:
+        free = [w for w in self.workers if w.ready and w.idle]
+        if not free:
+            return
+        for run_id in store.queued():
+            if not free:
+                return
+            worker = free[0]
+            if store.claim(run_id, worker.process.pid):
+                worker.run_id = run_id
+                _send(worker.connection, ("run", run_id))
+                free.pop(0)
+
+    def _keep_spare(self) -> None:
+        """Start workers so that one waits warm (or queued runs have one each), never more than `size` in all."""
+        live = [w for w in self.workers if not w.retiring]
+        waiting = sum(1 for w in live if w.idle)
+        wanted = len(self.store.queued()) + (1 if self.spare else 0)
+        while waiting < wanted and len(live) < self.size:
+            worker = self._start_worker()
+            live.append(worker)
+            waiting += 1
+
+    def _start_worker(self) -> Worker:
+        # A spawned process inherits this environment: keep TensorFlow's start-up chatter out of the server's log.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        parent_end, child_end = self._context.Pipe()
+        process = self._context.Process(target=worker_main, args=(str(self.store.home), child_end),
+                                        name="lstm-playground-worker", daemon=True)
+        process.start()
+        child_end.close()
+        worker = Worker(process, parent_end, started=time.monotonic())
+        self.workers.append(worker)
+        return worker
+
+
+def describe_exit(code: int | None) -> str:
+    """"signal 9 (SIGKILL; the system may have run out of memory)" or "exit code 1"."""
+    if code is None:
+        return "unknown cause"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "unknown signal"
+        hint = "; the system may have run out of memory" if -code == signal.SIGKILL else ""
+        return f"signal {-code} ({name}{hint})"
+    return f"exit code {code}"
+
+
+def _send(connection: Connection, message) -> None:
+    # The other end may be gone; the dispatcher notices through the process sentinel.
+    with contextlib.suppress(OSError, ValueError):
+        connection.send(message)
+
+
+def _drain(connection: Connection) -> None:
+    while connection.poll():
+        try:
+            connection.recv()
+        except (EOFError, OSError):
+            return
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A pid reused by another process after a restart would look alive; workers are never that old.
+    return _is_worker(pid)
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"multiprocessing" in cmdline.read()
+    except OSError:
+        return True

@@ -1,0 +1,113 @@
+"""What a worker needs to know of each task: how to read its data, prepare, build the runner, score and export.
+
+The page prepares with the same functions (they import no TensorFlow), so the results it draws come from exactly
+the data the worker trained on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+
+import numpy as np
+
+from ..config import RunConfig
+
+# How the stored bytes are read: a CSV table, a plain text, or a CSV of labelled texts.
+READERS = ("csv", "text", "text-csv")
+# Steps past the end a forecast run precomputes; the page offers up to this many without the model.
+FORECAST_STEPS = 400
+REPORT_FILE, SUMMARY_FILE, FORECAST_FILE = "report.pkl", "summary.json", "forecast.npy"
+
+
+def reader_for(config: RunConfig) -> str:
+    return {"text-lm": "text", "text-classify": "text-csv"}.get(config.task, "csv")
+
+
+def prepare_from(reader: str, raw: bytes, name: str, config: RunConfig):
+    """The prepared run (checks included) for these bytes and settings; no TensorFlow."""
+    if reader == "text":
+        from ..text.corpus import read_text
+        from ..text.lm import prepare_text
+
+        return prepare_text(read_text(raw, name), config)
+    if reader == "text-csv":
+        from ..text.classify import prepare_text_classification, read_text_csv
+
+        return prepare_text_classification(read_text_csv(raw, name), config)
+    if reader != "csv":
+        raise ValueError(f"unknown reader {reader!r}; known: {', '.join(READERS)}")
+    from ..classify import prepare_any
+    from ..data import load_csv
+
+    return prepare_any(load_csv(raw, name), config)
+
+
+def runner_for_task(prepared, ticks: bool = True):
+    """The Runner (monitors attached) for any task's prepared data; runs in a worker."""
+    task = prepared.config.task
+    if task == "text-lm":
+        from ..text.lm import runner_for_text
+
+        return runner_for_text(prepared, ticks=ticks)
+    from ..pipeline import runner_for
+
+    if task == "text-classify":
+        from ..text.classify_model import TEXT_JIT, vectorise
+
+        if prepared.windows is None:
+            vectorise(prepared)
+        return runner_for(prepared, ticks=ticks, jit_compile=TEXT_JIT)
+    return runner_for(prepared, ticks=ticks)
+
+
+def evaluate_task(prepared, model):
+    """The task's report on its held-out part: ForecastReport, ClassificationReport, TextReport or a dict (LM)."""
+    task = prepared.config.task
+    if task == "text-lm":
+        from ..text.lm import evaluate_text
+
+        return evaluate_text(prepared, model)
+    if task == "text-classify":
+        from ..text.classify_model import evaluate_text_classifier
+
+        return evaluate_text_classifier(prepared, model)
+    if prepared.config.classifies:
+        from ..classify import evaluate_classifier
+
+        return evaluate_classifier(prepared, model)
+    from ..pipeline import evaluate
+
+    return evaluate(prepared, model)
+
+
+def report_metrics(report) -> tuple[dict | None, str]:
+    if report is None:
+        return None, ""
+    if isinstance(report, dict):
+        return {k: v for k, v in report.items() if k != "verdict"}, report.get("verdict", "")
+    return report.metrics, report.verdict
+
+
+def run_outputs(prepared, state, report) -> dict[str, bytes]:
+    """Every artifact of a trained run: the export (model.keras, config.json, history.csv, metrics.json,
+    train_script.py, preprocessing.json), the pickled report, the model summary and a forecast past the end."""
+    from ..export import export_files
+    from ..model import summarize
+
+    language_model = isinstance(report, dict)
+    files = dict(export_files(prepared, state, None if language_model else report))
+    if language_model:
+        files["metrics.json"] = (json.dumps({**json.loads(files["metrics.json"]), **report}, indent=2) + "\n").encode()
+    if report is not None:
+        files[REPORT_FILE] = pickle.dumps(report)
+    summary = summarize(state.model)
+    files[SUMMARY_FILE] = json.dumps({"layers": summary.layers, "total_params": summary.total_params}).encode()
+    if prepared.config.task == "forecast":
+        from ..pipeline import forecast
+
+        buffer = io.BytesIO()
+        np.save(buffer, np.asarray(forecast(prepared, state.model, FORECAST_STEPS), dtype="float64"))
+        files[FORECAST_FILE] = buffer.getvalue()
+    return files

@@ -1,0 +1,119 @@
+"""The job engine with real spawn-started worker processes: submit, live events, stop, queue, crashes, recycling."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from lstm_core.config import RunConfig
+from lstm_core.jobs import LocalEngine, wait_for
+from lstm_core.samples import sample_csv
+from lstm_core.store import RunStore, new_workspace_id
+
+WS = new_workspace_id()
+DATA = sample_csv("noisy_seasonal")
+TINY = RunConfig(target="value", season=24, units=8, epochs=2, batch_size=32, timesteps=24)
+# Long enough to be stopped or killed mid-way on any machine.
+LONG = TINY.replace(epochs=400)
+
+
+def submit(engine: LocalEngine, config: RunConfig = TINY) -> str:
+    return engine.submit(WS, config, DATA, "noisy_seasonal.csv", "csv", "sample:noisy_seasonal")
+
+
+def until(condition, timeout: float = 120.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    """One pool of two workers for the module: the warm spare and a second slot."""
+    pool = LocalEngine(RunStore(tmp_path_factory.mktemp("home")), size=2)
+    yield pool
+    pool.close()
+
+
+def test_a_submitted_run_trains_in_a_worker_and_everything_lands_in_the_store(engine):
+    run_id = submit(engine)
+    assert engine.status(run_id) in ("queued", "running"), "submit returns before the run trains"
+    assert wait_for(engine.store, run_id, timeout=180) == "completed"
+    record = engine.record(run_id)
+    assert record.epochs == 2 and len(record.history["val_loss"]) == 2 and record.steps > 0
+    assert record.metrics["model"]["mae"] > 0 and record.verdict
+    assert {"model.keras", "config.json", "history.csv", "metrics.json", "train_script.py", "report.pkl",
+            "summary.json", "forecast.npy"} <= set(engine.store.artifact_names(run_id))
+    assert RunConfig.from_json(engine.store.artifact(run_id, "config.json").decode()) == TINY
+    assert record.started >= record.created and record.finished >= record.started
+    assert "tensorflow" not in sys.modules, "TensorFlow is imported in workers only"
+
+
+def test_stop_from_another_process_ends_a_run_within_moments_and_keeps_its_curve(engine):
+    run_id = submit(engine, LONG)
+    until(lambda: engine.record(run_id).epochs >= 1, what="the first epoch")
+    code = (f"from lstm_core.store import RunStore; "
+            f"RunStore({str(engine.store.home)!r}).request_stop({run_id!r}, 'stopped from the command line')")
+    asked = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    assert wait_for(engine.store, run_id, timeout=60) == "stopped_early"
+    assert time.monotonic() - asked < 15
+    record = engine.record(run_id)
+    assert record.reason == "stopped from the command line" and 1 <= record.epochs < 400
+    assert "model.keras" in engine.store.artifact_names(run_id), "a stopped run keeps its model"
+
+
+def test_a_worker_killed_mid_run_fails_its_run_with_the_signal_and_the_next_run_trains(engine):
+    run_id = submit(engine, LONG)
+    until(lambda: engine.record(run_id).epochs >= 1, what="the first epoch")
+    pid = engine.worker_pid(run_id)
+    os.kill(pid, signal.SIGKILL)
+    assert wait_for(engine.store, run_id, timeout=60) == "error"
+    record = engine.record(run_id)
+    assert record.reason.startswith("the training process stopped unexpectedly: signal 9"), record.reason
+    assert record.epochs >= 1, "the epochs trained before the crash stay"
+    assert any(r["why"] == "died" and r["pid"] == pid for r in engine.pool_state()["replaced"])
+    after = submit(engine)
+    assert wait_for(engine.store, after, timeout=180) == "completed"
+    assert pid not in engine.pool_state()["pids"]
+
+
+def test_runs_beyond_the_pool_queue_with_their_place_and_can_be_cancelled(tmp_path):
+    pool = LocalEngine(RunStore(tmp_path / "home"), size=1)
+    try:
+        first = submit(pool, LONG)
+        second, third = submit(pool), submit(pool)
+        until(lambda: pool.status(first) == "running", what="the first run to start")
+        assert (pool.record(second).queue_place, pool.record(third).queue_place) == (1, 2)
+        assert pool.stop(third) == "cancelled"
+        assert pool.record(second).queue_place == 1 and pool.record(third).reason.startswith("cancelled")
+        pool.stop(first)
+        assert wait_for(pool.store, second, timeout=180) == "completed"
+        assert pool.status(third) == "cancelled" and pool.record(third).epochs == 0
+    finally:
+        pool.close()
+
+
+def test_workers_are_recycled_after_their_runs_and_above_the_memory_bound(tmp_path):
+    pool = LocalEngine(RunStore(tmp_path / "home"), size=1, worker_runs=1)
+    try:
+        assert wait_for(pool.store, submit(pool), timeout=180) == "completed"
+        first_pid = until(lambda: pool.pool_state()["replaced"], what="a recycled worker")[0]["pid"]
+        assert pool.pool_state()["replaced"][0]["why"] == "runs"
+        assert wait_for(pool.store, submit(pool), timeout=180) == "completed"
+        assert first_pid not in pool.pool_state()["pids"]
+        pool.worker_runs, pool.worker_memory_mb = 100, 1
+        assert wait_for(pool.store, submit(pool), timeout=180) == "completed"
+        until(lambda: len(pool.pool_state()["replaced"]) >= 3, what="the memory-bound recycle")
+        assert pool.pool_state()["replaced"][-1]["why"] == "memory"
+    finally:
+        pool.close()
