@@ -6,19 +6,18 @@ the data the worker trained on.
 
 from __future__ import annotations
 
-import io
 import json
-import pickle
 
 import numpy as np
 
 from ..config import RunConfig
+from ..store.codec import dumps_report
 
 # How the stored bytes are read: a CSV table, a plain text, or a CSV of labelled texts.
 READERS = ("csv", "text", "text-csv")
 # Steps past the end a forecast run precomputes; the page offers up to this many without the model.
 FORECAST_STEPS = 400
-REPORT_FILE, SUMMARY_FILE, FORECAST_FILE = "report.pkl", "summary.json", "forecast.npy"
+REPORT_FILE, SUMMARY_FILE, FORECAST_FILE = "report.json", "summary.json", "forecast.json"
 
 
 def reader_for(config: RunConfig) -> str:
@@ -101,13 +100,12 @@ def run_outputs(prepared, state, report) -> dict[str, bytes]:
     if language_model:
         files["metrics.json"] = (json.dumps({**json.loads(files["metrics.json"]), **report}, indent=2) + "\n").encode()
     if report is not None:
-        files[REPORT_FILE] = pickle.dumps(report)
+        files[REPORT_FILE] = dumps_report(report) if not language_model else json.dumps(report).encode()
     summary = summarize(state.model)
     files[SUMMARY_FILE] = json.dumps({"layers": summary.layers, "total_params": summary.total_params}).encode()
     if prepared.config.task == "forecast":
         from ..pipeline import forecast
 
-        buffer = io.BytesIO()
-        np.save(buffer, np.asarray(forecast(prepared, state.model, FORECAST_STEPS), dtype="float64"))
-        files[FORECAST_FILE] = buffer.getvalue()
+        future = np.asarray(forecast(prepared, state.model, FORECAST_STEPS), dtype="float64")
+        files[FORECAST_FILE] = json.dumps(future.tolist()).encode()
     return files

@@ -14,6 +14,7 @@ from lstm_core.config import RunConfig
 from lstm_core.jobs import LocalEngine, wait_for
 from lstm_core.samples import sample_csv
 from lstm_core.store import RunStore, new_workspace_id
+from lstm_core.store.codec import loads_report
 
 WS = new_workspace_id()
 DATA = sample_csv("noisy_seasonal")
@@ -51,9 +52,13 @@ def test_a_submitted_run_trains_in_a_worker_and_everything_lands_in_the_store(en
     record = engine.record(run_id)
     assert record.epochs == 2 and len(record.history["val_loss"]) == 2 and record.steps > 0
     assert record.metrics["model"]["mae"] > 0 and record.verdict
-    assert {"model.keras", "config.json", "history.csv", "metrics.json", "train_script.py", "report.pkl",
-            "summary.json", "forecast.npy"} <= set(engine.store.artifact_names(run_id))
+    assert {"model.keras", "config.json", "history.csv", "metrics.json", "train_script.py", "report.json",
+            "summary.json", "forecast.json"} <= set(engine.store.artifact_names(run_id))
     assert RunConfig.from_json(engine.store.artifact(run_id, "config.json").decode()) == TINY
+    report = loads_report(engine.store.artifact(run_id, "report.json"))
+    assert type(report).__name__ == "ForecastReport" and report.verdict == record.verdict
+    assert report.actual.dtype == report.predicted.dtype == "float64" and len(report.actual) == len(report.target_rows)
+    assert set(report.baselines) == {k for k in report.metrics["baselines"]}
     assert record.started >= record.created and record.finished >= record.started
     assert "tensorflow" not in sys.modules, "TensorFlow is imported in workers only"
 
