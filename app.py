@@ -30,14 +30,15 @@ from ui import charts  # noqa: E402
 from ui.classification import data_view, role_controls, summary_line  # noqa: E402
 from ui.controls import column_controls, flag_settings, read_config, settings_sidebar  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
+from ui.live import live_run  # noqa: E402
 from ui.lr_finder import lr_finder_part  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
-from ui.runs import change_one_thing, latest_record, should_train  # noqa: E402
+from ui.runs import change_one_thing, should_train, shown_run, submit_run  # noqa: E402
 from ui.settings_file import apply_pending_settings, settings_file_uploader  # noqa: E402
 from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
-from ui.state import DATA_ID, LAST_FIX, RUN, keep_settings, set_widgets  # noqa: E402
-from ui.training import finish_interrupted_run, train_live  # noqa: E402
+from ui.state import DATA_ID, LAST_FIX, keep_settings, set_widgets  # noqa: E402
+from ui.workspace import workspace_id  # noqa: E402
 
 MAX_PREVIEW_POINTS = 20_000
 ALL_SAMPLES = {**SAMPLES, **CLASSIFICATION_SAMPLES}
@@ -96,7 +97,8 @@ def reset_settings_for(data_id: str, dataset: Dataset) -> None:
             set_widgets({**roles, **guess.patch(), "features": ()})
 
 
-def data_section() -> Dataset | None:
+def data_section() -> tuple[Dataset, bytes, str] | None:
+    """The loaded data, with the bytes and file name a run is submitted with."""
     st.subheader("1 · Data")
     chosen = choose_data()
     if chosen is None:
@@ -112,7 +114,7 @@ def data_section() -> Dataset | None:
         return None
     reset_settings_for(data_id, dataset)
     keep_link_columns(dataset)
-    return dataset
+    return dataset, raw, name
 
 
 def columns_and_preview(dataset: Dataset) -> None:
@@ -168,7 +170,7 @@ def checks_section(dataset: Dataset) -> Prepared | ClassPrepared | None:
         return None
     patch = st.session_state.pop(LAST_FIX, None)
     if patch:
-        again = " · press Train to train again" if RUN in st.session_state else ""
+        again = " · press Train to train again" if shown_run() is not None else ""
         st.toast("Fix applied: " + ", ".join(f"{k} → {v}" for k, v in patch.items()) + again)
     shown = [f for f in prepared.findings if f.severity != "info"]
     if not shown:
@@ -189,21 +191,30 @@ def forecast_summary(prepared: Prepared) -> str:
             f"{counts.get('test', 0)} test, each {config.timesteps} steps × {1 + len(config.features)} feature(s).")
 
 
-def training_section(prepared: Prepared | None) -> None:
+def training_section(prepared: Prepared | ClassPrepared | None, source: tuple[bytes, str] | None) -> None:
     st.subheader("3 · Train")
-    finish_interrupted_run()
     ready = prepared is not None and not has_errors(prepared.findings)
-    lr_finder_part(prepared if ready else None)
+    lr_finder_part(prepared if ready else None, source)
+    shown = shown_run()
+    busy = shown is not None and shown.active
     start = st.button("Train", type="primary", disabled=not ready, key="train",
-                      help=None if ready else "Resolve the errors above first.")
-    if should_train(start, ready):
-        train_live(prepared)
+                      help=("Resolve the errors above first." if not ready else
+                            "Starts another run with the sidebar's settings; the one training goes on and stays on "
+                            "the Compare runs page." if busy else None))
+    go, parent = should_train(start, ready)
+    if go:
+        submit_run(prepared, *source, parent=parent)
+        shown = shown_run()
+    if shown is not None and shown.active:
+        live_run(shown.key, "playground")
 
 
 def main() -> None:
+    workspace_id()
     read_link()  # before any settings widget exists: a shared link sets them
     page_links()
-    dataset = data_section()
+    loaded = data_section()
+    dataset = loaded[0] if loaded is not None else None
     apply_pending_settings(list(dataset.frame.columns) if dataset is not None else None)
     settings_file_uploader()
     slots = settings_sidebar(st.session_state.get("cfg.task", "forecast"))
@@ -214,18 +225,19 @@ def main() -> None:
     if prepared is not None:
         flag_settings(slots, prepared.findings)
     share_setup()
-    training_section(prepared)
-    if RUN in st.session_state:
-        render_results()
-        change_from_latest()
+    training_section(prepared, loaded[1:] if loaded is not None else None)
+    shown = shown_run()
+    if shown is not None and not shown.active:
+        render_results(shown, read_config()[0])
+        change_from(shown)
 
 
-def change_from_latest() -> None:
-    record = latest_record()
-    if record is not None:
-        st.markdown("**Change one thing** · train this setup again with one setting changed, then compare both runs "
-                    "on the Compare runs page.")
-        change_one_thing(record, where="playground")
+def change_from(record) -> None:
+    if record.status == "cancelled":
+        return
+    st.markdown("**Change one thing** · train this setup again with one setting changed, then compare both runs "
+                "on the Compare runs page.")
+    change_one_thing(record, where="playground")
 
 
 main()

@@ -52,6 +52,10 @@ class ProblemError(Exception):
         super().__init__(finding.title)
         self.finding = finding
 
+    def __reduce__(self):
+        # Raised in a worker or helper process and re-raised in the page: it must cross with its finding.
+        return (ProblemError, (self.finding,))
+
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.blocks_training for f in findings)

@@ -56,6 +56,10 @@ def to_text(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+# Parameters of the page's address that are not settings: the workspace id (ui/workspace.py).
+NOT_SETTINGS = ("ws",)
+
+
 def decode(params: Mapping[str, Any], base: RunConfig | None = None, samples: Iterable[str] = ()) -> SharedSetup:
     """The setup a link describes, applied onto `base` (the defaults unless given). Never raises.
 
@@ -64,7 +68,7 @@ def decode(params: Mapping[str, Any], base: RunConfig | None = None, samples: It
     """
     config = base or RunConfig()
     shared = SharedSetup(config)
-    values = {str(key): _last(value) for key, value in params.items()}
+    values = {str(key): _last(value) for key, value in params.items() if str(key) not in NOT_SETTINGS}
     known_samples = set(samples)
     if SAMPLE_KEY in values:
         name = values.pop(SAMPLE_KEY)

@@ -16,7 +16,8 @@ from lstm_core.findings import ProblemError  # noqa: E402
 from lstm_core.lab import SCENARIOS, Scenario  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
-from ui.state import DATA_ID, REPORT, RUN, keep_settings, set_widgets  # noqa: E402
+from ui.runs import SHOWN  # noqa: E402
+from ui.state import DATA_ID, keep_settings, set_widgets  # noqa: E402
 
 keep_settings()
 WHEN = {"before": "caught before training", "during": "shows in the loss curve while training"}
@@ -38,8 +39,8 @@ def open_in_playground(scenario: Scenario) -> None:
     st.session_state["sample"] = scenario.sample
     st.session_state[DATA_ID] = f"sample:{scenario.sample}"
     set_widgets(config.to_dict())
-    for key in (RUN, REPORT):
-        st.session_state.pop(key, None)
+    # The Playground shows no earlier run's results under the scenario's settings until it is trained.
+    st.session_state[SHOWN] = ""
     st.switch_page("app.py")
 
 

@@ -6,8 +6,9 @@ import streamlit as st
 
 st.set_page_config(page_title="Compare runs · LSTM Playground", page_icon="📊", layout="wide")
 st.title("Compare runs")
-st.caption("Every run of this session: its settings, curves and scores side by side. Tick runs to overlay their "
-           "loss curves; the table lists the settings in which the ticked runs differ.")
+st.caption("Every run of this workspace — from the Playground, the text pages or the command line — with its "
+           "settings, curves and scores side by side. Tick runs to overlay their loss curves; the table lists the "
+           "settings in which the ticked runs differ. Runs are kept on the server: a reload or a restart keeps them.")
 
 import pandas as pd  # noqa: E402
 
@@ -15,9 +16,9 @@ from lstm_core.runs import differing_settings, table_rows  # noqa: E402
 from ui.compare_charts import overlay_chart  # noqa: E402
 from ui.findings import plain  # noqa: E402
 from ui.nav import page_links  # noqa: E402
-from ui.runs import TRAIN_NEXT, change_one_thing, delete_runs, run_history  # noqa: E402
+from ui.runs import TRAIN_NEXT, change_one_thing, delete_runs, workspace_runs  # noqa: E402
 from ui.state import keep_settings  # noqa: E402
-from ui.training import finish_interrupted_run  # noqa: E402
+from ui.workspace import workspace_id  # noqa: E402
 
 keep_settings()
 PICKED = "compare.picked"   # ids of the ticked runs
@@ -60,19 +61,18 @@ def runs_table(runs, ticked) -> None:
 
 
 def empty_state() -> None:
-    st.info("No runs yet. Train on the Playground: every run — completed, stopped by you or stopped by a monitor — "
-            "lands here with its settings, loss curves and scores, until you delete it. Then use **Change one "
-            "thing** to train the same setup with one setting changed and compare the two.")
+    st.info("No runs yet in this workspace. Train on the Playground: every run — completed, stopped by you or stopped "
+            "by a monitor — lands here with its settings, loss curves and scores, until you delete it. Then use "
+            "**Change one thing** to train the same setup with one setting changed and compare the two.")
     st.page_link("app.py", label="Go to the Playground", icon="📈")
 
 
 def main() -> None:
+    workspace_id()
     page_links()
-    # A run cut short by leaving the Playground mid-training is kept too.
-    finish_interrupted_run()
     if st.session_state.get(TRAIN_NEXT):
         st.switch_page("app.py")
-    runs = run_history().runs
+    runs = workspace_runs()
     if not runs:
         empty_state()
         return
@@ -81,13 +81,14 @@ def main() -> None:
     left, right = st.columns([1, 1])
     log_scale = left.checkbox("Log scale", key="compare.log")
     right.button("Delete the ticked runs", key="compare.delete", disabled=not ticked, on_click=delete_runs,
-                 args=([r.id for r in ticked],), help="Forgets these runs and frees their models.")
+                 args=([r.key for r in ticked],),
+                 help="Deletes these runs from the server with their models and files (a training one is stopped).")
     if ticked:
         st.plotly_chart(overlay_chart([(r.id, r.name, r.history) for r in ticked], log_scale), width="stretch")
-    released = [r.name for r in runs if r.model_released]
-    if released:
-        st.caption("Models released to save memory (the curves, settings and scores stay): "
-                   + ", ".join(plain(name) for name in released) + ".")
+    training = [r.name for r in runs if r.active]
+    if training:
+        st.caption("Still queued or training (their rows fill in when they end; reload to update): "
+                   + ", ".join(plain(name) for name in training) + ".")
     st.subheader("Change one thing")
     st.caption("Pick a run, one setting and a new value: the Playground trains the same setup with only that changed.")
     names = {r.id: r.name for r in runs}
@@ -96,7 +97,7 @@ def main() -> None:
         st.session_state.pop("compare.base", None)
     run_id = st.selectbox("Run", list(names), index=list(names).index(default), format_func=names.get,
                           key="compare.base")
-    change_one_thing(run_history().get(run_id), where="compare")
+    change_one_thing(next(r for r in runs if r.id == run_id), where="compare")
 
 
 main()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 
 # Before anything imports TensorFlow: keep its C++ start-up chatter out of the test output.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Every run the tests make lands in a store of their own (one per test process), never in the user's home.
+os.environ["LSTM_PLAYGROUND_HOME"] = tempfile.mkdtemp(prefix="lstm-playground-tests-")
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "tests" / "data"

@@ -9,17 +9,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lstm_core.classify import ClassPrepared, guess_layout, predict_csv
+from lstm_core.classify import ClassPrepared, guess_layout
 from lstm_core.config import LABEL_CONFLICTS, MISSING
 from lstm_core.data import Dataset
 from lstm_core.errors import translate
 from lstm_core.findings import ProblemError
+from lstm_core.jobs.calls import model_calls, predict_file
 from lstm_core.limits import limit
 from lstm_core.safe_export import safe_csv
 
 from .controls import MISSING_LABELS
 from .findings import plain, render_finding
 from .state import apply_fix, widget_key
+from .workspace import run_store
 
 NONE = "—"
 CONFLICT_LABELS = {"none": "not chosen yet", "last": "use the last label", "majority": "use the majority label",
@@ -114,7 +116,7 @@ def confusion_chart(matrix: np.ndarray, classes: tuple[str, ...]) -> go.Figure:
     return figure
 
 
-def render_classification_results(prepared: ClassPrepared, state, report) -> None:
+def render_classification_results(prepared: ClassPrepared, record, report) -> None:
     beat = report.accuracy > report.baseline_accuracy
     (st.success if beat else st.warning)(report.verdict)
     auc = f" · ROC AUC {report.roc_auc:.3f}" if report.roc_auc is not None else ""
@@ -125,17 +127,18 @@ def render_classification_results(prepared: ClassPrepared, state, report) -> Non
     scores.index.name = "class"
     left.dataframe(scores, width="stretch")
     right.plotly_chart(confusion_chart(np.asarray(report.confusion), prepared.classes), width="stretch")
-    predict_part(prepared, state)
+    predict_part(record)
 
 
-def predict_part(prepared: ClassPrepared, state) -> None:
+def predict_part(record) -> None:
     st.markdown("**Classify new data** — a CSV in the same layout, with the same columns (the label may be absent).")
     upload = st.file_uploader("CSV of new sequences", type=["csv", "tsv", "txt"], key="predict_upload",
                               max_upload_size=limit("max_upload_mb"))
     if upload is None:
         return
     try:
-        table = predict_csv(upload.getvalue(), prepared, state.model, name=upload.name)
+        with st.spinner(f"Classifying {upload.name} with run #{record.id}'s model…"):
+            table = model_calls().run(predict_file, str(run_store().home), record.key, upload.getvalue(), upload.name)
     except ProblemError as problem:
         render_finding(problem.finding, key="predict", fixable=False)
         return

@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lstm_core.errors import translate
-from lstm_core.lr_finder import find_learning_rate
+from lstm_core.jobs import reader_for
+from lstm_core.jobs.calls import model_calls, range_test
 
 from .findings import render_finding, render_findings
 from .state import DATA_ID, apply_fix
@@ -16,15 +17,16 @@ LR_TEST = "lr_test"  # {"data_id", "settings", "test"}: the latest range test an
 _IGNORED = ("learning_rate", "epochs", "early_stopping", "patience")
 
 
-def lr_finder_part(prepared) -> None:
-    """`prepared` is None while the checks block training: the button is then disabled."""
+def lr_finder_part(prepared, source: tuple[bytes, str] | None = None) -> None:
+    """`prepared` is None while the checks block training: the button is then disabled. `source` is the data's
+    bytes and file name: the test trains in a helper process, which reads them again."""
     with st.expander("Learning-rate range test", expanded=LR_TEST in st.session_state):
         st.caption("Trains a fresh copy of the model for a few hundred batches while the learning rate grows from "
                    "1e-7 to 1, and suggests the rate where the loss falls fastest. Your trained model is not touched.")
         clicked = st.button("Find a learning rate", key="lr_find", disabled=prepared is None,
                             help=None if prepared is not None else "Resolve the errors above first.")
-        if clicked and prepared is not None:
-            _run(prepared)
+        if clicked and prepared is not None and source is not None:
+            _run(prepared, source)
         stored = st.session_state.get(LR_TEST)
         if stored is None:
             return
@@ -38,11 +40,13 @@ def lr_finder_part(prepared) -> None:
         _show(stored["test"], prepared.config.learning_rate)
 
 
-def _run(prepared) -> None:
+def _run(prepared, source: tuple[bytes, str]) -> None:
     stored = {"data_id": st.session_state.get(DATA_ID), "settings": _settings(prepared.config)}
+    raw, name = source
     with st.spinner("Running the range test on a fresh copy of the model…"):
         try:
-            stored["test"] = find_learning_rate(prepared)
+            stored["test"] = model_calls().run(range_test, reader_for(prepared.config), raw, name,
+                                               prepared.config.to_json())
         except Exception as exc:  # the page's boundary: a failing test is a finding, never a traceback
             stored["error"] = translate(exc, area="the learning-rate range test")
     st.session_state[LR_TEST] = stored

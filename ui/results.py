@@ -7,52 +7,69 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.classify import ClassPrepared
-from lstm_core.model import summarize
-from lstm_core.pipeline import Prepared, forecast
+from lstm_core.pipeline import Prepared
+from lstm_core.runs import changed_settings, config_value, show_value
 
 from . import charts
 from .classification import render_classification_results
 from .export import export_part
-from .findings import render_findings
-from .state import REPORT, RUN, RUN_PREPARED
+from .findings import plain, render_findings
+from .stored import forecast_of, prepared_of, report_of, summary_of
 
 STATUS_TEXT = {
     "completed": "Training completed",
     "stopped_early": "Training stopped early",
     "diverged": "Training diverged",
     "error": "Training failed",
-    "running": "Training was interrupted",
+    "cancelled": "Run cancelled before it started",
 }
 
 
-def render_results() -> None:
-    state, prepared = st.session_state[RUN], st.session_state[RUN_PREPARED]
-    report = st.session_state.get(REPORT)
+def render_results(record, current_config=None) -> None:
+    """The results of a stored run, drawn for the settings it was trained with (never the sidebar's)."""
+    prepared, report = prepared_of(record), report_of(record)
     st.subheader("4 · Results")
-    seconds = sum(state.epoch_seconds)
-    reason = f": {state.reason}" if state.reason else ""
-    st.markdown(f"**{STATUS_TEXT.get(state.status, state.status)}**{reason} · {state.epochs_done} epoch(s) in "
-                f"{seconds:.1f} s" + ("" if state.jit_compile else " · trained without XLA"))
-    render_findings(state.findings, key="run")
-    log_scale = st.checkbox("Log scale", key="loss_log")
-    markers = [{"epoch": f.epoch, "code": f.code} for f in state.findings if f.epoch]
-    st.plotly_chart(charts.loss_chart(state.history, None, log_scale, markers=markers, best_epoch=state.best_epoch),
-                    width="stretch")
+    reason = f": {record.reason}" if record.reason else ""
+    xla = "" if record.jit_compile in (None, True) else " · trained without XLA"
+    st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
+                f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
+    settings_note(record, current_config)
+    render_findings(record.findings, key="run")
+    if record.epochs:
+        log_scale = st.checkbox("Log scale", key="loss_log")
+        markers = [{"epoch": f.epoch, "code": f.code} for f in record.findings if f.epoch]
+        st.plotly_chart(charts.loss_chart(record.history, None, log_scale, markers=markers,
+                                          best_epoch=record.best_epoch), width="stretch")
     if report is None:
         return
     if isinstance(prepared, ClassPrepared):
-        render_classification_results(prepared, state, report)
-        model_part(state.model)
-        export_part(prepared, state, report)
+        render_classification_results(prepared, record, report)
+        model_part(record)
+        export_part(record)
         return
     beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())
     (st.success if beat else st.warning)(report.verdict)
     st.dataframe(metrics_table(report.metrics), width="stretch")
     x = _time_axis(prepared, report.target_rows)
     st.plotly_chart(charts.prediction_chart(x, report.actual, report.predicted, report.baselines), width="stretch")
-    forecast_part(prepared, state)
-    model_part(state.model)
-    export_part(prepared, state, report)
+    forecast_part(prepared, record)
+    model_part(record)
+    export_part(record)
+
+
+def settings_note(record, current_config) -> None:
+    """Say so when the sidebar no longer holds the settings these results were trained with."""
+    if current_config is None:
+        return
+    changed = [name for name in changed_settings(record.config, current_config)
+               if name not in ("target", "features") or record.config.task == current_config.task]
+    if not changed:
+        return
+    pairs = "; ".join(f"{name} {show_value(config_value(record.config, name))} (the sidebar now says "
+                      f"{show_value(config_value(current_config, name))})" for name in changed[:4])
+    more = f" and {len(changed) - 4} more" if len(changed) > 4 else ""
+    st.info(f"These results were trained with {plain(pairs)}{more}. Press **Train** to train with the sidebar's "
+            "settings.", icon="ℹ️")
 
 
 def metrics_table(metrics: dict) -> pd.DataFrame:
@@ -62,29 +79,30 @@ def metrics_table(metrics: dict) -> pd.DataFrame:
     return frame
 
 
-def forecast_part(prepared: Prepared, state) -> None:
+def forecast_part(prepared: Prepared, record) -> None:
+    future_all = forecast_of(record)
+    if future_all is None:
+        return
     config = prepared.config
-    default = min(max(2 * (prepared.season or 12), 12), 200)
-    steps = st.number_input("Forecast steps past the end", 1, 1000, default, key="forecast_steps")
-    cache = st.session_state.setdefault("forecast_cache", {})
-    key = (id(state), int(steps))
-    if key not in cache:
-        cache.clear()
-        cache[key] = forecast(prepared, state.model, int(steps))
-    future = cache[key]
+    default = min(max(2 * (prepared.season or 12), 12), 200, len(future_all))
+    steps = int(st.number_input(f"Forecast steps past the end (up to {len(future_all)})", 1, len(future_all),
+                                default, key="forecast_steps"))
+    future = future_all[:steps]
     target = prepared.values[:, 0]
-    shown = min(len(target), max(5 * int(steps), 4 * config.timesteps))
+    shown = min(len(target), max(5 * steps, 4 * config.timesteps))
     history_x = _time_axis(prepared, np.arange(len(target) - shown, len(target)))
-    future_x = _future_axis(prepared, len(target), int(steps))
+    future_x = _future_axis(prepared, len(target), steps)
     st.plotly_chart(charts.forecast_chart(history_x, target[-shown:], future_x, future), width="stretch")
     if config.features:
         st.caption("Extra feature columns are unknown in the future: the forecast holds them at their last value.")
 
 
-def model_part(model) -> None:
-    summary = summarize(model)
-    with st.expander(f"Model: {len(summary.layers)} layers, {summary.total_params:,} parameters"):
-        st.dataframe(pd.DataFrame(summary.layers), width="stretch", hide_index=True)
+def model_part(record) -> None:
+    summary = summary_of(record)
+    if summary is None:
+        return
+    with st.expander(f"Model: {len(summary['layers'])} layers, {summary['total_params']:,} parameters"):
+        st.dataframe(pd.DataFrame(summary["layers"]), width="stretch", hide_index=True)
 
 
 def _time_axis(prepared: Prepared, rows: np.ndarray):

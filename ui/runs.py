@@ -1,4 +1,4 @@
-"""The session's run history on the page: recording finished runs, deleting them, and "change one thing"."""
+"""Runs on the page: submitting one, which run a page shows, deleting runs, and "change one thing"."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import streamlit as st
 
 from lstm_core.config import ConfigError
+from lstm_core.jobs import engine, reader_for
 from lstm_core.runs import (
-    RunHistory,
     RunRecord,
     change_one,
     changeable_settings,
@@ -17,69 +17,57 @@ from lstm_core.runs import (
     show_value,
 )
 
-from .state import DATA_ID, REPORT, RUN, RUN_PREPARED, set_widgets
+from .state import DATA_ID, set_widgets
+from .workspace import run_store, workspace_id
 
-HISTORY = "run_history"        # RunHistory of this browser session
-RECORDED = "run_recorded"      # the RunState last recorded, so a run is kept once however often it is finished
-RUN_START = "run_start"        # {data_id, parent} noted when a run starts: the data may change before it is recorded
 TRAIN_NEXT = "train_next"      # {parent, setting, value}: "change one thing" asked the Playground to train at once
 CHANGE_PROBLEM = "change_problem"  # why the last "change one thing" did not start, keyed by where it was asked
+SHOWN = "shown_run"            # the store id of the run the Playground shows; the run itself lives in the store
+PLAYGROUND_TASKS = ("forecast", "classify-sequences", "classify-windows")
 
 
-def run_history() -> RunHistory:
-    if HISTORY not in st.session_state:
-        st.session_state[HISTORY] = RunHistory()
-    return st.session_state[HISTORY]
-
-
-def should_train(clicked: bool, ready: bool) -> bool:
-    """Train now? On a click of Train, or once after "change one thing" asked for it. Notes what the run starts from."""
+def should_train(clicked: bool, ready: bool) -> tuple[bool, int | None]:
+    """Train now, and from which parent run? On a click of Train, or once after "change one thing" asked for it."""
     request = st.session_state.pop(TRAIN_NEXT, None)
     if request and not clicked:
         if not ready:
             st.warning(f"The run with {request['setting']} → {show_value(request['value'])} did not start: resolve "
                        "the errors above, then press Train.")
-            return False
+            return False, None
         st.info(f"Training with one change from run #{request['parent']}: {request['setting']} → "
                 f"{show_value(request['value'])}.")
     if not ((clicked or request) and ready):
-        return False
-    st.session_state[RUN_START] = {"data_id": st.session_state.get(DATA_ID, ""),
-                                   "parent": request["parent"] if request and not clicked else None}
-    return True
+        return False, None
+    return True, request["parent"] if request and not clicked else None
 
 
-def record_run() -> RunRecord | None:
-    """Keep the run just finished (completed, stopped, diverged or failed) in the history, once."""
-    state = st.session_state.get(RUN)
-    if state is None or st.session_state.get(RECORDED) is state or state.status == "running":
+def submit_run(prepared, raw: bytes, data_name: str, parent: int | None = None, shown_key: str = SHOWN) -> str:
+    """Hand the checked run to the job engine; it trains in a worker. The page then shows this run."""
+    run_id = engine().submit(workspace_id(), prepared.config, raw, data_name, reader_for(prepared.config),
+                             st.session_state.get(DATA_ID, ""), parent)
+    st.session_state[shown_key] = run_id
+    return run_id
+
+
+def shown_run(tasks: tuple[str, ...] = PLAYGROUND_TASKS, shown_key: str = SHOWN) -> RunRecord | None:
+    """The run this page shows: the one it last started, else the workspace's newest for these tasks (a reload)."""
+    store, workspace = run_store(), workspace_id()
+    key = st.session_state.get(shown_key)
+    if key == "":  # the page asked to show no run until the next Train
         return None
-    prepared = st.session_state[RUN_PREPARED]
-    report = st.session_state.get(REPORT)
-    start = st.session_state.get(RUN_START) or {}
-    record = run_history().add(state, start.get("data_id") or st.session_state.get(DATA_ID, ""),
-                               prepared.dataset.name, metrics=report.metrics if report is not None else None,
-                               verdict=report.verdict if report is not None else "", parent=start.get("parent"))
-    st.session_state[RECORDED] = state
+    record = store.get(key) if key else None
+    if record is None or record.workspace != workspace or record.config.task not in tasks:
+        runs = store.list_runs(workspace, tasks)
+        record = runs[-1] if runs else None
     return record
 
 
-def latest_record() -> RunRecord | None:
-    """The history's record of the run the Playground shows, if it is still kept."""
-    state = st.session_state.get(RUN)
-    if state is None or st.session_state.get(RECORDED) is not state:
-        return None
-    runs = run_history().runs
-    return runs[-1] if runs else None
+def workspace_runs() -> list[RunRecord]:
+    return run_store().list_runs(workspace_id())
 
 
 def delete_runs(run_ids) -> None:
-    shown = latest_record()
-    gone = run_history().delete(run_ids)
-    # The Playground's results belong to a deleted run: they go with it, and so does its model.
-    if shown is not None and shown in gone:
-        for key in (RUN, RUN_PREPARED, REPORT, RECORDED):
-            st.session_state.pop(key, None)
+    run_store().delete(workspace_id(), run_ids)
 
 
 def change_one_thing(record: RunRecord, where: str) -> None:
@@ -124,7 +112,7 @@ def _start_changed_run(run_id: int, setting: str, value_key: str, where: str) ->
     value = st.session_state.get(value_key)
     problems = st.session_state.setdefault(CHANGE_PROBLEM, {})
     problems.pop(where, None)
-    record = run_history().get(run_id)
+    record = run_store().run_by_number(workspace_id(), run_id)
     if record is None:
         problems[where] = f"Run #{run_id} was deleted."
         return

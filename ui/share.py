@@ -10,11 +10,12 @@ import streamlit as st
 
 from lstm_core.config import RunConfig
 from lstm_core.samples import CLASSIFICATION_SAMPLES, DEFAULT_SAMPLE, SAMPLES, classification_sample_csv, sample_csv
-from lstm_core.share import COLUMN_SETTINGS, decode, encode
+from lstm_core.share import COLUMN_SETTINGS, NOT_SETTINGS, decode, encode
 
 from .controls import read_config
 from .findings import plain
 from .state import DATA_ID, set_widgets
+from .workspace import PARAM, WORKSPACE
 
 LINK_READ = "link_read"    # the session's first Playground run has read the link
 LINK_UPLOAD = "link_upload"  # the data settings of a link made on an upload, for the file the user then loads
@@ -40,7 +41,7 @@ def read_link() -> None:
         _warn()
         return
     st.session_state[LINK_READ] = True
-    params = st.query_params.to_dict()
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in NOT_SETTINGS}
     if not params:
         return
     first = decode(params, samples=ALL_SAMPLES)
@@ -125,8 +126,10 @@ def share_setup() -> None:
     params = _current_params()
     if params is None:
         return
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    # The workspace id stays in the address beside the settings (ui/workspace.py); a shared setup link leaves it out.
+    workspace = {PARAM: st.session_state[WORKSPACE]} if WORKSPACE in st.session_state else {}
+    if st.query_params.to_dict() != {**params, **workspace}:
+        st.query_params.from_dict({**params, **workspace})
     note = st.session_state.get(LINK_NOTE)
     if note is not None and note["params"] is None:
         note["params"] = params

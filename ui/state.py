@@ -7,9 +7,6 @@ from typing import Any
 import streamlit as st
 
 DATA_ID = "data_id"          # which data the settings belong to (sample name or upload digest)
-RUN = "run"                  # RunState of the latest run: config, growing history, model
-RUN_PREPARED = "run_prepared"  # the Prepared data that run trained on
-REPORT = "report"            # ForecastReport of the latest run
 LAST_FIX = "last_fix"        # the patch just applied, to say so on the page
 AUTO = "auto"
 

@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection, wait
 
 from ..limits import limit
 from ..store import RunStore
+from .spawning import spawn_context
 from .worker import worker_main
 
 # The dispatcher looks at the store's queue at least this often (runs queued by another process are seen too).
@@ -53,7 +54,7 @@ class LocalEngine:
         self.spare = spare
         self.workers: list[Worker] = []
         self.replaced: list[dict] = []  # why each worker left: recycled (runs, memory) or died (signal)
-        self._context = multiprocessing.get_context("spawn")
+        self._context = spawn_context()
         self._wake_read, self._wake_write = self._context.Pipe(duplex=False)
         self._lock = threading.Lock()
         self._closed = threading.Event()

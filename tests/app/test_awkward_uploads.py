@@ -1,16 +1,17 @@
 """Awkward files dropped on the Playground page: each is explained in place and the page keeps running; markup in a
-file shows as text; a run waits for a free training slot and gives it back."""
+file shows as text; a run beyond the worker pool is queued and can be cancelled."""
 
 from __future__ import annotations
 
 import re
-import threading
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.slots import training_slots
+from lstm_core.config import RunConfig
+from lstm_core.samples import sample_csv
 
 AWKWARD = Path(__file__).resolve().parents[1] / "data" / "awkward"
 
@@ -56,30 +57,33 @@ def test_markup_in_a_file_is_shown_as_text(app, upload):
     assert not app.exception
 
 
-def test_a_run_waits_for_a_free_training_slot_and_gives_it_back(app):
-    slots = training_slots()
-    held = 0
-    while slots.try_acquire():  # other users' runs take every slot
-        held += 1
-    assert held == slots.size
+def test_a_run_beyond_the_pool_is_queued_with_its_place_and_can_be_cancelled(app):
+    """Other users' runs fill every training worker: this page's run says it is queued, and Cancel takes it out."""
+    from lstm_core.jobs import engine, wait_for
+    from lstm_core.store import new_workspace_id
 
-    def free_one_once_someone_waits() -> None:
-        while slots.waiting == 0:
-            threading.Event().wait(0.05)
-        slots.release()
-
-    helper = threading.Thread(target=free_one_once_someone_waits, daemon=True)
-    helper.start()
+    pool, others = engine(), new_workspace_id()
+    busy = RunConfig(target="value", season=24, units=4, epochs=500, timesteps=24)
+    theirs = [pool.submit(others, busy, sample_csv("noisy_seasonal"), "noisy_seasonal.csv", "csv")
+              for _ in range(pool.size)]
     try:
+        deadline = time.monotonic() + 120
+        while any(pool.status(run_id) != "running" for run_id in theirs) and time.monotonic() < deadline:
+            time.sleep(0.2)
         for field, value in (("epochs", 1), ("units", 4)):
             app.number_input(key=f"cfg.{field}").set_value(value)
         app.run()
         app.button(key="train").click().run()
-        helper.join(timeout=60)
         assert not app.exception, app.exception
-        assert "for a free training slot" in page_text(app)
-        assert app.session_state["run"].status == "completed"
-        assert slots.running == held - 1  # the page's run gave its slot back
+        mine = app.session_state["shown_run"]
+        assert pool.status(mine) == "queued"
+        assert "Run #1 is queued: place 1." in page_text(app)
+        app.button(key=f"playground.cancel.{mine}").click().run()
+        assert wait_for(pool.store, mine, timeout=30) == "cancelled"
+        app.run()
+        assert "Run cancelled before it started: cancelled before it started (cancelled by you)" in page_text(app)
     finally:
-        for _ in range(slots.running):
-            slots.release()
+        for run_id in theirs:
+            pool.stop(run_id)
+        for run_id in theirs:
+            wait_for(pool.store, run_id, timeout=120)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from appdriver import finish, shown_record
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.runs import changed_settings
+from lstm_core.store import RunStore
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -15,7 +17,11 @@ COMPARE = "pages/5_Compare_runs.py"
 
 
 def history(at):
-    return at.session_state["run_history"].runs
+    return RunStore().list_runs(at.session_state["workspace_id"])
+
+
+def without_workspace(params) -> dict:
+    return {k: v for k, v in dict(params).items() if k != "ws"}
 
 
 def runs_table(at):
@@ -33,14 +39,16 @@ def change(at, where: str, setting: str, value):
         at.selectbox(key=f"change.{where}.setting").set_value(setting).run()
     [field] = [w for w in [*at.number_input, *at.selectbox] if w.key and w.key.startswith(f"change.{where}.value.")]
     field.set_value(value).run()
-    return at.button(key=f"change.{where}.go").click().run()
+    at.button(key=f"change.{where}.go").click().run()
+    runs = history(at)
+    return finish(at) if runs and runs[-1].active else at
 
 
 def test_compare_page_explains_how_to_get_runs(app):
     app.switch_page(COMPARE).run()
     assert not app.exception, app.exception
     [info] = app.info
-    assert info.value.startswith("No runs yet. Train on the Playground")
+    assert info.value.startswith("No runs yet in this workspace. Train on the Playground")
     assert not app.get("plotly_chart")
 
 
@@ -48,7 +56,7 @@ def test_runs_compared_changed_one_thing_at_a_time_and_deleted(app):
     app.number_input(key="cfg.epochs").set_value(1)
     app.number_input(key="cfg.units").set_value(4).run()
     app.button(key="train").click().run()
-    assert not app.exception, app.exception
+    finish(app)
 
     change(app, "playground", "units", 8)
 
@@ -81,7 +89,7 @@ def test_runs_compared_changed_one_thing_at_a_time_and_deleted(app):
     assert not app.exception, app.exception
     third = history(app)[-1]
     assert changed_settings(second.config, third.config) == ["learning_rate"] and third.parent == 2
-    assert app.session_state["run"].config == third.config
+    assert shown_record(app).config == third.config
 
     app.switch_page(COMPARE).run()
     app.multiselect(key="compare.picked").set_value([1]).run()
@@ -89,7 +97,7 @@ def test_runs_compared_changed_one_thing_at_a_time_and_deleted(app):
     assert not app.exception, app.exception
     assert [r.name for r in history(app)] == ["#2 · units 8", "#3 · learning_rate 0.01"]
     assert list(runs_table(app)["run"]) == ["#2 · units 8", "#3 · learning_rate 0.01"]
-    assert first.model is None and first.model_released
+    assert not RunStore().run_dir(first.key).exists(), "a deleted run's files go with it"
 
     # Other data loaded since: "change one thing" says so and starts nothing.
     app.switch_page("app.py").run()
@@ -118,7 +126,7 @@ def test_a_link_opens_with_its_settings_and_its_sample():
                                "&learning_rate=0.01&season=12")
 
     at.number_input(key="cfg.epochs").set_value(3).run()
-    assert at.query_params["epochs"] == "3" and at.query_params["units"] == "64"
+    assert at.query_params["epochs"] == "3" and at.query_params["units"] == "64" and len(at.query_params["ws"]) >= 22
 
 
 def test_a_bad_link_warns_and_keeps_what_it_can():
@@ -137,7 +145,7 @@ def test_a_bad_link_warns_and_keeps_what_it_can():
     assert at.selectbox(key="cfg.target").value == "value"
     assert not at.button(key="train").disabled
     # The address bar now holds the setup actually loaded; the warning goes once the user changes it.
-    assert at.query_params == {"sample": "noisy_seasonal", "target": "value", "layers": "2"}
+    assert without_workspace(at.query_params) == {"sample": "noisy_seasonal", "target": "value", "layers": "2"}
     at.number_input(key="cfg.units").set_value(16).run()
     assert not [w for w in at.warning if "link" in w.value] and at.query_params["units"] == "16"
 
@@ -147,7 +155,7 @@ def test_a_link_made_on_an_upload_asks_for_the_file_and_keeps_its_columns(upload
     at.query_params.update({"target": "temperature", "units": "8"})
     at.run()
     assert at.radio(key="source").value == "Upload a CSV"
-    assert at.query_params == {"target": "temperature", "units": "8"}
+    assert without_workspace(at.query_params) == {"target": "temperature", "units": "8"}
 
     upload(at, "daily_sales.csv")
 

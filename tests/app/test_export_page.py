@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from appdriver import train
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import RunConfig
+from lstm_core.store import RunStore
 
 EXPORTED = ["model.keras", "config.json", "history.csv", "metrics.json", "train_script.py", "all (lstm_run.zip)"]
 
@@ -46,11 +48,11 @@ def test_find_a_learning_rate_and_use_it(app):
 
 def test_download_buttons_after_training(app):
     at = small(app, epochs=2)
-    at.button(key="train").click().run()
-    assert not at.exception, at.exception
+    train(at)
     labels = [button.label for button in at.get("download_button")]
     assert labels == EXPORTED
-    files = at.session_state["export"]["files"]
+    store, run_id = RunStore(), at.session_state["shown_run"]
+    files = {name: store.artifact(run_id, name) for name in EXPORTED if name in store.artifact_names(run_id)}
     assert list(files) == EXPORTED[:-1]
     saved = RunConfig.from_json(files["config.json"].decode())
     assert (saved.units, saved.epochs, saved.target) == (8, 2, "value")

@@ -1,62 +1,63 @@
-"""Memory stays flat over repeated runs: a replaced run's model and a closed session's model are released, and this
-process's resident memory grows by less than the bound documented in docs/security.md (bench/memory.py measures the
-real server over twenty runs and ten sessions)."""
+"""The page's process never holds a model: runs train in worker processes, so TensorFlow is never imported where the
+page runs and the page's memory stays flat over runs (bench/memory.py measures the real server over twenty runs).
+
+Measured in a fresh Python process driving the page, so that nothing the test process imported earlier counts."""
 
 from __future__ import annotations
 
-import gc
-import weakref
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+APP = Path(__file__).resolve().parents[2] / "app.py"
+# What three more runs may add to the page's process: their rows and curves, never a model (tens of MB each).
+BOUND_MB = 40
+
+DRIVER = """
+import gc, json, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from appdriver import shown_record, train
 from streamlit.testing.v1 import AppTest
 
-# Resident memory one more short run may add once TensorFlow is loaded and the first model compiled. Not zero:
-# TensorFlow's XLA cache keeps every compiled model's executable (no eviction, tensorflow issue 64170); measured
-# here ~40-55 MB a run, docs/security.md "Memory". A model kept alive by the page would add far more than its share.
-BOUND_MB_PER_RUN = 80
-RUNS = 3
+def rss_mb():
+    line = next(l for l in Path("/proc/self/status").read_text().splitlines() if l.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
-
-
-def train_tiny(at: AppTest) -> weakref.ref:
-    at.button(key="train").click().run()
-    assert not at.exception, at.exception
-    state = at.session_state["run"]
-    assert state.status == "completed"
-    return weakref.ref(state.model)
-
-
-def tiny_settings(at: AppTest) -> AppTest:
+def main():
+    at = AppTest.from_file({app!r}, default_timeout=240)
+    at.run()
     for field, value in (("epochs", 1), ("units", 4)):
-        at.number_input(key=f"cfg.{field}").set_value(value)
-    return at.run()
-
-
-def test_replaced_runs_release_their_models_and_memory_stays_flat(new_app, monkeypatch):
-    # The run history keeps the newest models (LSTM_PLAYGROUND_KEPT_MODELS); keeping one, each run must free the last.
-    monkeypatch.setenv("LSTM_PLAYGROUND_KEPT_MODELS", "1")
-    at = tiny_settings(new_app())
-    previous = train_tiny(at)  # warm-up: TensorFlow imported, the first model compiled
+        at.number_input(key="cfg." + field).set_value(value)
+    at.run()
+    train(at)
     gc.collect()
-    warm = rss_mb()
-    for _ in range(RUNS):
-        latest = train_tiny(at)
-        gc.collect()
-        assert previous() is None, "the replaced run's model is still referenced"
-        previous = latest
-    assert previous() is not None  # the latest run keeps its model for the results
-    assert rss_mb() - warm < BOUND_MB_PER_RUN * RUNS
-
-
-def test_a_closed_session_releases_its_model(new_app):
-    at = tiny_settings(new_app())
-    model = train_tiny(at)
-    del at
+    warm, runs = rss_mb(), []
+    for units in (5, 6, 7):
+        at.number_input(key="cfg.units").set_value(units).run()
+        train(at)
+        record = shown_record(at)
+        runs.append([record.status, record.config.units])
     gc.collect()
-    assert model() is None, "something outside the session keeps its model alive"
+    print(json.dumps({{"tensorflow": "tensorflow" in sys.modules or "keras" in sys.modules, "runs": runs,
+                      "growth_mb": rss_mb() - warm}}))
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_runs_train_in_workers_and_the_page_process_stays_light(tmp_path):
+    script = tmp_path / "drive.py"
+    script.write_text(DRIVER.format(tests=str(Path(__file__).parent), app=str(APP)))
+    env = {**os.environ, "LSTM_PLAYGROUND_HOME": str(tmp_path / "home"),
+           "PYTHONPATH": str(APP.parent)}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, env=env,
+                          cwd=APP.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [run[:2] for run in result["runs"]] == [["completed", 5], ["completed", 6], ["completed", 7]]
+    assert result["tensorflow"] is False, "the page's process imported TensorFlow"
+    assert result["growth_mb"] < BOUND_MB, result

@@ -11,6 +11,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from appdriver import shown_record
+from appdriver import train as train_run
 from streamlit.testing.v1 import AppTest
 
 # The default sample: 1,200 rows, 15 % validation and 15 % test → 840 / 180 / 180 rows; a 24-step window with
@@ -68,7 +70,7 @@ def settings(at: AppTest, **values) -> AppTest:
 
 def train(at: AppTest) -> AppTest:
     assert not at.button(key="train").disabled, boxes(at, "error")
-    return at.button(key="train").click().run()
+    return train_run(at)
 
 
 def lstm_parameters(units: int, inputs: int = 1) -> int:
@@ -110,7 +112,7 @@ def test_upload_pick_target_and_train_two_epochs(app, upload):
     assert status.startswith("Training completed · ") and " 2 epoch(s) in " in status
     loss = trace(charts(app)["Loss per epoch"], "train loss")
     assert numbers(loss["x"]) == [1, 2] and all(math.isfinite(v) for v in numbers(loss["y"]))
-    assert app.session_state["run"].config.target == "temperature"
+    assert shown_record(app).config.target == "temperature"
 
     table = next(d.value for d in app.dataframe if d.value.index.name == "model")
     assert {"LSTM", "persistence"} <= set(table.index)
@@ -214,7 +216,7 @@ def test_each_browser_session_keeps_its_own_run(new_app):
         assert f" {epochs} epoch(s) in " in status_line(at)
         assert numbers(trace(charts(at)["Loss per epoch"], "train loss")["x"]) == list(range(1, epochs + 1))
         assert model_parameters(at) == lstm_parameters(units)
-        assert at.session_state["run"].config.units == units
+        assert shown_record(at).config.units == units
 
 
 def test_multi_step_forecast_on_the_auto_head_and_the_arch001_fix(app):
