@@ -1,134 +1,112 @@
 """Server memory stays flat: twenty trainings in one session, then ten sessions opened and closed.
 
-    .venv/bin/python bench/memory.py [--runs 20] [--sessions 10] [--bound-mb-per-run 80]
+    .venv/bin/python bench/memory.py [--runs 20] [--sessions 10]
 
-Starts a real `streamlit run app.py`, drives it with Chromium (as tests/browser does), and reads the server's resident
-memory (VmRSS) from /proc/<pid>/status: after a warm-up run (TensorFlow imported, the first model compiled), after the
-runs, and after the sessions. Fails (exit 1) when the growth past the warm-up exceeds --bound-mb-per-run × runs:
-not zero, because TensorFlow's XLA cache keeps every compiled model's executable (docs/security.md, "Memory").
+Starts a real `streamlit run app.py` with a store of its own, drives it with Chromium (as tests/browser does), and
+reads resident memory (VmRSS from /proc) of the server process and of each of its training workers: after run 2,
+after run 20, and after the sessions. Fails (exit 1) when the server grew more than 10 % from run 2 to run 20 or a
+worker went past its documented bound (LSTM_PLAYGROUND_WORKER_MEMORY_MB; the pool replaces a worker above it after
+its run, and after LSTM_PLAYGROUND_WORKER_RUNS runs).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "browser"))
 
-from tests.browser.conftest import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    COUNT_RUNS,
-    IDLE,
-    TRAIN_TIMEOUT_MS,
-    VIEWPORT,
-    Playground,
-)
+from conftest import CHROMIUM, CHROMIUM_ARGS, open_page, start_server, stop_server  # noqa: E402
+
+from lstm_core.limits import limit  # noqa: E402
+
+SERVER_GROWTH = 0.10
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-               str(port), "--browser.gatherUsageStats", "false"]
-    server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+def workers(server_pid: int) -> dict[int, float]:
+    """pid → RSS of the server's worker processes (its children that run multiprocessing's spawn)."""
+    found = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                if answer.read().decode().strip() == "ok":
-                    return server
+            text = status.read_text()
+            cmdline = (status.parent / "cmdline").read_bytes()
         except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("the server did not come up")
+            continue
+        parent = next((int(line.split()[1]) for line in text.splitlines() if line.startswith("PPid:")), 0)
+        if parent == server_pid and b"spawn_main" in cmdline:
+            found[int(status.parent.name)] = rss_mb(int(status.parent.name))
+    return found
 
 
-def open_page(browser, url: str):
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(TRAIN_TIMEOUT_MS)
-    page = context.new_page()
-    page.add_init_script(COUNT_RUNS)
-    page.goto(url)
-    page.wait_for_selector(IDLE, timeout=90_000)
-    playground = Playground(page)
-    playground.wait_for_charts(1)
-    return context, playground
-
-
-def train_once(playground: Playground) -> None:
-    """Click Train and wait for that run's own end: the run counter moves, then the page is idle again."""
-    playground.rerun_after(playground.click_train, shows="false")
-    playground.wait_for_status("Training completed")
-
-
-def settle(pid: int, seconds: float = 5.0) -> float:
-    """RSS once the server has had a moment to drop closed sessions and collect garbage."""
-    time.sleep(seconds)
-    return rss_mb(pid)
+def train_once(playground, number: int) -> None:
+    """Click Train and wait for this run's own results (its number is in the status line)."""
+    playground.click_train()
+    playground.wait_for_status(f"run #{number} ·")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--sessions", type=int, default=10)
-    parser.add_argument("--bound-mb-per-run", type=float, default=80.0)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    server = start_server(port)
-    url = f"http://127.0.0.1:{port}"
+    home = Path(tempfile.mkdtemp(prefix="lstm-playground-bench-"))
+    server, url = start_server(home / "server.log", home / "store")
+    peak_worker, seen_workers = 0.0, set()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             context, playground = open_page(browser, url)
-            start = rss_mb(server.pid)
+            playground.wait_for_charts(1)
             playground.set_number("Epochs", 1)
             playground.set_number("Units per layer", 4)
-            train_once(playground)
-            warm = settle(server.pid)
-            print(f"server RSS at start {start:.0f} MB, after one warm-up run {warm:.0f} MB")
-            for run in range(args.runs):
-                train_once(playground)
-                if (run + 1) % 5 == 0:
-                    print(f"  after {run + 1} runs: {rss_mb(server.pid):.0f} MB", flush=True)
-            after_runs = settle(server.pid)
+            at_start = rss_mb(server.pid)
+            for run in range(1, args.runs + 1):
+                train_once(playground, run)
+                pool = workers(server.pid)
+                seen_workers |= set(pool)
+                peak_worker = max(peak_worker, *pool.values(), 0.0)
+                if run == 2:
+                    after_two = rss_mb(server.pid)
+                if run % 5 == 0 or run == 2:
+                    print(f"  after run {run:2d}: server {rss_mb(server.pid):5.0f} MB · workers "
+                          + ", ".join(f"{mb:.0f}" for mb in pool.values()) + " MB", flush=True)
+            after_runs = rss_mb(server.pid)
             context.close()
             for _ in range(args.sessions):
                 other, _ = open_page(browser, url)
                 other.close()
-            after_sessions = settle(server.pid, 10.0)
+            time.sleep(5)
+            after_sessions = rss_mb(server.pid)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    growth = max(after_runs, after_sessions) - warm
-    bound = args.bound_mb_per_run * args.runs
-    print(f"after {args.runs} runs: {after_runs:.0f} MB; after {args.sessions} sessions opened and closed: "
+        stop_server(server)
+    growth = (after_runs - after_two) / after_two
+    bound = limit("worker_memory_mb")
+    print(f"server RSS: at start {at_start:.0f} MB · after run 2 {after_two:.0f} MB · after run {args.runs} "
+          f"{after_runs:.0f} MB ({growth:+.1%}) · after {args.sessions} sessions opened and closed "
           f"{after_sessions:.0f} MB")
-    print(f"growth past the warm-up: {growth:+.0f} MB, {growth / args.runs:.0f} MB a run (bound {bound:.0f} MB) -> "
-          f"{'ok' if growth <= bound else 'TOO MUCH'}")
-    return 0 if growth <= bound else 1
+    print(f"workers: {len(seen_workers)} process(es) over the runs, the largest {peak_worker:.0f} MB "
+          f"(bound {bound:,} MB)")
+    ok = growth <= SERVER_GROWTH and peak_worker <= bound
+    print("ok" if ok else "TOO MUCH")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

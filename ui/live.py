@@ -15,8 +15,9 @@ from lstm_core.jobs import engine
 from . import charts
 from .findings import plain
 
-# Streamlit runs a full garbage collection after every rerun, fragments included: faster polling slows training.
-LIVE_SECONDS = 2.0
+# Streamlit runs a full garbage collection after every rerun, fragments included; with no TensorFlow in the page's
+# process that costs little, and training runs in other processes.
+LIVE_SECONDS = 1.0
 ICONS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 
 

@@ -30,7 +30,8 @@ def render_results(record, current_config=None) -> None:
     prepared, report = prepared_of(record), report_of(record)
     st.subheader("4 · Results")
     reason = f": {record.reason}" if record.reason else ""
-    xla = "" if record.jit_compile in (None, True) else " · trained without XLA"
+    xla = {True: " · compiled with XLA", False: " · without XLA (a short run ends sooner without compiling)"}.get(
+        record.jit_compile, "")
     st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
                 f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
     settings_note(record, current_config)

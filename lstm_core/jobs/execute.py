@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -12,6 +13,7 @@ from .tasks import evaluate_task, prepare_from, report_metrics, run_outputs, run
 
 # How often a running run looks for a stop request in the store; Keras then stops after its current batch.
 STOP_POLL_SECONDS = 0.2
+SERVER_STOPPED = "the server stopped during training"
 
 
 class StoreWriter:
@@ -40,6 +42,8 @@ class StopWatcher:
 
     def __init__(self, store: RunStore, run_id: str, runner):
         self.store, self.run_id, self.runner = store, run_id, runner
+        # A worker whose server died (killed, crashed) is adopted by another process: its run stops, keeping its epochs.
+        self.parent = os.getppid()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, name=f"stop-watch-{run_id}", daemon=True)
 
@@ -56,6 +60,8 @@ class StopWatcher:
         store = RunStore(self.store.home)
         while not self._done.wait(STOP_POLL_SECONDS):
             reason = store.stop_reason(self.run_id)
+            if reason is None and os.getppid() != self.parent:
+                reason = SERVER_STOPPED
             if reason:
                 self.runner.request_stop(reason)
                 return
@@ -104,7 +110,10 @@ def _finish(store: RunStore, run_id: str, prepared, state) -> str:
         except Exception as exc:
             store.add_finding(run_id, _translated(exc, "saving the run"))
     metrics, verdict = report_metrics(report)
-    store.finish(run_id, state.status, state.reason, state.best_epoch, state.jit_compile, metrics, verdict)
+    reason = state.reason
+    if state.status == "stopped_early" and reason and reason in (store.stop_reason(run_id), SERVER_STOPPED):
+        reason = f"{reason} after {state.epochs_done} epoch(s)"
+    store.finish(run_id, state.status, reason, state.best_epoch, state.jit_compile, metrics, verdict)
     return state.status
 
 

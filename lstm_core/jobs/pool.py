@@ -25,6 +25,8 @@ from .worker import worker_main
 
 # The dispatcher looks at the store's queue at least this often (runs queued by another process are seen too).
 POLL_SECONDS = 0.25
+# A new spare waits this long after a run starts: its TensorFlow import would take CPU from that run's first epoch.
+SPARE_DELAY_SECONDS = 8.0
 
 
 @dataclass
@@ -58,6 +60,7 @@ class LocalEngine:
         self._wake_read, self._wake_write = self._context.Pipe(duplex=False)
         self._lock = threading.Lock()
         self._closed = threading.Event()
+        self._last_assigned = 0.0
         store.recover(_pid_alive)
         self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-dispatcher", daemon=True)
         self._thread.start()
@@ -95,10 +98,14 @@ class LocalEngine:
             return next((w.process.pid for w in self.workers if w.run_id == run_id), None)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stop the dispatcher and every worker (runs still training are marked failed by the next start)."""
+        """Stop the dispatcher and every worker. Runs still training are stopped first, so they end as stopped with
+        their epochs and files (a worker that cannot finish in time is killed; the next start marks its run failed)."""
         self._closed.set()
         self._wake()
         self._thread.join(timeout)
+        for worker in self.workers:
+            if worker.run_id is not None:
+                self.store.request_stop(worker.run_id, "the server was shut down")
         for worker in self.workers:
             _send(worker.connection, ("exit",))
         for worker in self.workers:
@@ -180,6 +187,7 @@ class LocalEngine:
             worker = free[0]
             if store.claim(run_id, worker.process.pid):
                 worker.run_id = run_id
+                self._last_assigned = time.monotonic()
                 _send(worker.connection, ("run", run_id))
                 free.pop(0)
 
@@ -187,7 +195,9 @@ class LocalEngine:
         """Start workers so that one waits warm (or queued runs have one each), never more than `size` in all."""
         live = [w for w in self.workers if not w.retiring]
         waiting = sum(1 for w in live if w.idle)
-        wanted = len(self.store.queued()) + (1 if self.spare else 0)
+        queued = len(self.store.queued())
+        spare = self.spare and (queued or time.monotonic() - self._last_assigned >= SPARE_DELAY_SECONDS)
+        wanted = queued + (1 if spare else 0)
         while waiting < wanted and len(live) < self.size:
             worker = self._start_worker()
             live.append(worker)

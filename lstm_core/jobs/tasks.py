@@ -43,6 +43,18 @@ def prepare_from(reader: str, raw: bytes, name: str, config: RunConfig):
     return prepare_any(load_csv(raw, name), config)
 
 
+# XLA compiles for a few seconds before the first epoch and then runs about twice as fast: below this much work
+# (training windows × epochs × timesteps) a run ends sooner without it (bench/first_point.py).
+XLA_MIN_WORK = 2_000_000
+
+
+def worth_compiling(prepared) -> bool:
+    """Compile with XLA only when the run is long enough to win back the compile time."""
+    windows, config = prepared.windows, prepared.config
+    samples = len(windows.x_train) if windows is not None and hasattr(windows, "x_train") else 0
+    return samples * config.epochs * config.timesteps >= XLA_MIN_WORK
+
+
 def runner_for_task(prepared, ticks: bool = True):
     """The Runner (monitors attached) for any task's prepared data; runs in a worker."""
     task = prepared.config.task
@@ -58,7 +70,7 @@ def runner_for_task(prepared, ticks: bool = True):
         if prepared.windows is None:
             vectorise(prepared)
         return runner_for(prepared, ticks=ticks, jit_compile=TEXT_JIT)
-    return runner_for(prepared, ticks=ticks)
+    return runner_for(prepared, ticks=ticks, jit_compile=worth_compiling(prepared))
 
 
 def evaluate_task(prepared, model):

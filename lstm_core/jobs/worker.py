@@ -28,7 +28,10 @@ def worker_main(home: str, connection) -> None:
             execute_run(store, run_id)
         except Exception as exc:  # execute_run records its own failures; this is the last net
             store.fail(run_id, f"the training process failed: {type(exc).__name__}: {exc}")
-        connection.send(("done", run_id, rss_mb()))
+        try:
+            connection.send(("done", run_id, rss_mb()))
+        except OSError:
+            return  # the server is gone
 
 
 def rss_mb() -> float:

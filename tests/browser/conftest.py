@@ -62,30 +62,53 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def start_server(log_path: Path, home: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """A real `streamlit run app.py` on a free port, its runs kept under `home` (default: the tests' store)."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--browser.gatherUsageStats", "false"]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    with open(log_path, "wb") as log:
+    if home is not None:
+        env["LSTM_PLAYGROUND_HOME"] = str(home)
+    with open(log_path, "ab") as log:
         server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while not _healthy(url):
+        if server.poll() is not None or time.monotonic() > deadline:
+            stop_server(server)
+            pytest.fail(f"streamlit did not come up on {url}:\n{log_path.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.25)
+    return server, url
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not come up on {url}:\n{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    server, url = start_server(tmp_path_factory.mktemp("streamlit") / "server.log")
+    try:
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
+
+
+def open_page(browser, url: str):
+    """(context, Playground) of a new browser, like a new user, on `url` once the page has drawn."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(RERUN_TIMEOUT_MS)
+    page = context.new_page()
+    page.add_init_script(COUNT_RUNS)
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    return context, Playground(page)
 
 
 @pytest.fixture(scope="session")
@@ -104,13 +127,7 @@ def browser():
 @pytest.fixture
 def app(browser, app_url):
     """A fresh browser context (so a fresh Streamlit session with default settings) on the Playground page."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(RERUN_TIMEOUT_MS)
-    page = context.new_page()
-    page.add_init_script(COUNT_RUNS)
-    page.goto(app_url)
-    playground = Playground(page)
-    page.wait_for_selector(IDLE, timeout=60_000)
+    context, playground = open_page(browser, app_url)
     playground.wait_for_charts(1)
     yield playground
     context.close()
@@ -205,6 +222,15 @@ class Playground:
 
     def stop_button(self):
         return self.page.get_by_role("button", name="Stop training")
+
+    def workspace(self) -> str:
+        """The workspace id in the address bar (?ws=…)."""
+        self.page.wait_for_function("new URL(location.href).searchParams.get('ws') !== null")
+        return self.page.evaluate("new URL(location.href).searchParams.get('ws')")
+
+    def go_to(self, link: str) -> None:
+        """Follow a page link in the sidebar, as a user does, and wait for that page to draw."""
+        self.rerun_after(lambda: self.page.get_by_role("link", name=link).click())
 
     def loss_points(self) -> int:
         """Points on the train-loss curve of the loss chart on screen (the largest, while a rerun swaps charts)."""

@@ -39,19 +39,21 @@ def assert_results(app, epochs: int) -> None:
 
 
 def test_training_draws_the_loss_curve_live_then_shows_results(app):
-    app.set_number("Epochs", 8)
+    # Long enough for the live view, which redraws every two seconds, to show the curve growing.
+    app.set_number("Epochs", 80)
+    app.set_checkbox("Early stopping on validation loss", False)
     app.click_train()
     app.stop_button().wait_for()
 
     # A curve shorter than the run, then a longer one: the chart grows while the model trains.
     first = app.wait_for_loss_points(1)
-    assert first < 8, "the loss chart appeared only once training had finished"
+    assert first < 80, "the loss chart appeared only once training had finished"
     later = app.wait_for_loss_points(first + 1)
-    assert first < later <= 8
+    assert first < later <= 80
 
     status = app.wait_for_status("Training completed")
-    assert "8 epoch(s)" in status
-    assert_results(app, epochs=8)
+    assert "80 epoch(s)" in status
+    assert_results(app, epochs=80)
 
 
 def test_stop_keeps_the_partial_run(app):

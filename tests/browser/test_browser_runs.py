@@ -63,7 +63,9 @@ def test_two_runs_overlay_on_the_compare_page(app):
         "#1 · noisy_seasonal.csv · train|solid", "#1 · noisy_seasonal.csv · validation|dash",
         "#2 · units 8, epochs 1 · train|solid", "#2 · units 8, epochs 1 · validation|dash"]
     table = app.page.locator("[data-testid='stDataFrame']")
-    cells = table.locator("[role=gridcell]").all_inner_texts()
+    # The grid's cells are drawn on a canvas; their accessible copies are in the DOM but hidden.
+    table.locator("[role=gridcell]", has_text="completed").first.wait_for(state="attached")
+    cells = table.locator("[role=gridcell]").all_text_contents()
     assert "stopped early" in cells and "completed" in cells, cells
     assert table.locator("[role=columnheader]", has_text="units").count() == 1
     app.assert_no_exception()
