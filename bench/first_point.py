@@ -53,10 +53,17 @@ def by_hand(prepared) -> float:
 def through_page(playground, number: int) -> tuple[float, float]:
     clicked = time.monotonic()
     playground.click_train()
+    # The live view's first point: a loss chart beside the Stop button (the previous run's results chart is gone),
+    # or this run's results, should it end between two looks of the live view.
     playground.page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(p => "
-        "String(p.layout?.title?.text ?? '').includes('Loss per epoch') && "
-        "(p.data ?? []).some(t => t.name === 'train loss' && (t.x?.length ?? 0) >= 1))", timeout=180_000)
+        """(number) => {
+          const text = document.body.innerText;
+          if (text.includes(`run #${number} ·`)) return true;
+          const live = Array.from(document.querySelectorAll('button')).some(b => b.innerText === 'Stop training');
+          return live && Array.from(document.querySelectorAll('.js-plotly-plot')).some(p =>
+            String(p.layout?.title?.text ?? '').includes('Loss per epoch') &&
+            (p.data ?? []).some(t => t.name === 'train loss' && (t.x?.length ?? 0) >= 1));
+        }""", arg=number, timeout=180_000)
     first = time.monotonic() - clicked
     playground.wait_for_status(f"run #{number} ·")
     return first, time.monotonic() - clicked

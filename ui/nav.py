@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .workspace import workspace_id
+
 PAGES = (
     ("app.py", "Playground", "📈"),
     ("pages/1_Data_check.py", "Data check", "🔎"),
@@ -15,6 +17,8 @@ PAGES = (
 
 
 def page_links() -> None:
+    # Every page keeps the workspace id in the address: a reload on any page brings the same runs back.
+    workspace_id()
     for path, label, icon in PAGES:
         st.sidebar.page_link(path, label=label, icon=icon)
     st.sidebar.divider()

@@ -62,6 +62,7 @@ class LocalEngine:
         self._closed = threading.Event()
         self._last_assigned = 0.0
         store.recover(_pid_alive)
+        store.prune()
         self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-dispatcher", daemon=True)
         self._thread.start()
 

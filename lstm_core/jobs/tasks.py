@@ -16,7 +16,7 @@ from ..store.codec import dumps_report
 # How the stored bytes are read: a CSV table, a plain text, or a CSV of labelled texts.
 READERS = ("csv", "text", "text-csv")
 # Steps past the end a forecast run precomputes; the page offers up to this many without the model.
-FORECAST_STEPS = 400
+FORECAST_STEPS = 200
 REPORT_FILE, SUMMARY_FILE, FORECAST_FILE = "report.json", "summary.json", "forecast.json"
 
 
