@@ -43,13 +43,14 @@ def prepare_from(reader: str, raw: bytes, name: str, config: RunConfig):
     return prepare_any(load_csv(raw, name), config)
 
 
-def runner_for_task(prepared, ticks: bool = True):
-    """The Runner (monitors attached) for any task's prepared data; runs in a worker."""
+def runner_for_task(prepared, ticks: bool = True, listeners=()):
+    """The Runner (monitors attached) for any task's prepared data, in a worker or the CLI; `listeners` hear every
+    event before the monitors do."""
     task = prepared.config.task
     if task == "text-lm":
         from ..text.lm import runner_for_text
 
-        return runner_for_text(prepared, ticks=ticks)
+        return runner_for_text(prepared, listeners, ticks=ticks)
     from ..pipeline import runner_for
 
     if task == "text-classify":
@@ -57,8 +58,8 @@ def runner_for_task(prepared, ticks: bool = True):
 
         if prepared.windows is None:
             vectorise(prepared)
-        return runner_for(prepared, ticks=ticks, jit_compile=TEXT_JIT)
-    return runner_for(prepared, ticks=ticks)
+        return runner_for(prepared, listeners, ticks=ticks, jit_compile=TEXT_JIT)
+    return runner_for(prepared, listeners, ticks=ticks)
 
 
 def evaluate_task(prepared, model):
