@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from .cli_store import STORE_COMMANDS, Recording, add_store_commands, add_store_options, run_store_command
 from .config import (
     ACTIVATIONS,
     LABEL_CONFLICTS,
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "and train_script.py here")
             command.add_argument("--forecast-steps", type=int, default=0,
                                  help="also forecast this many steps past the end")
+            add_store_options(command)
+    add_store_commands(commands)
     return parser
 
 
@@ -148,6 +151,9 @@ def _given(args: argparse.Namespace) -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = build_parser().parse_args(argv)
+    if args.command in STORE_COMMANDS:
+        return run_store_command(args)
+    args.recording = None  # set by trained() under --store
     report: dict = {"command": args.command, "findings": []}
     try:
         code = _run(args, report)
@@ -157,8 +163,15 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the boundary: anything unexpected becomes a finding, not a traceback
         from .errors import translate
 
-        report["findings"].append(translate(exc, area="command").to_dict())
+        finding = translate(exc, area="command")
+        report["findings"].append(finding.to_dict())
         code = EXIT_FINDING
+        if args.recording is not None:
+            args.recording.fail(f"the command failed: {finding.title}", finding)
+    except KeyboardInterrupt:
+        if args.recording is not None:
+            args.recording.fail("the command was interrupted")
+        raise
     _print(report, args.json)
     return code
 
@@ -200,9 +213,9 @@ def _run(args: argparse.Namespace, report: dict) -> int:
 
 
 def _train(args: argparse.Namespace, prepared, report: dict) -> int:
-    from .pipeline import evaluate, forecast, train
+    from .pipeline import evaluate, forecast
 
-    state = trained(args, report, lambda listeners: train(prepared, listeners))
+    state = trained(args, report, prepared)
     if state is None:
         return EXIT_FINDING
     result = None
@@ -215,6 +228,7 @@ def _train(args: argparse.Namespace, prepared, report: dict) -> int:
             report["forecast"] = [float(v) for v in forecast(prepared, state.model, args.forecast_steps)]
     if args.out:
         report["written"] = _write_outputs(args.out, prepared, state, result)
+    recorded(args, prepared, state, result)
     return exit_code(report)
 
 
@@ -229,21 +243,37 @@ def checked(args: argparse.Namespace, prepared, report: dict) -> int | None:
     return None
 
 
-def trained(args: argparse.Namespace, report: dict, train):
-    """Run `train(listeners)` with the progress log and put its history, status and findings in the report; an
-    exception becomes a translated finding and None."""
+def trained(args: argparse.Namespace, report: dict, prepared, log=None):
+    """Train any task's prepared run with the progress log (`log`, or the CLI's epoch lines) and put its history,
+    status and findings in the report; an exception becomes a translated finding and None. With --store the run is
+    recorded as it trains (args.recording), and a stop asked through the store ends it."""
     from .errors import translate
+    from .jobs.tasks import runner_for_task
 
+    listeners = [log or (_json_log if args.json else _text_log)]
+    args.recording = Recording.begin(args, prepared, report)
     try:
-        state = train([_json_log if args.json else _text_log])
+        if args.recording is not None:
+            state = args.recording.train(prepared, listeners)
+        else:
+            state = runner_for_task(prepared, ticks=False, listeners=listeners).run()
     except Exception as exc:
-        report["findings"].append(translate(exc).to_dict())
+        finding = translate(exc)
+        report["findings"].append(finding.to_dict())
         report["stopped"] = "error"
+        if args.recording is not None:
+            args.recording.fail("training failed", finding)
         return None
     report["history"] = {key: [_finite(v) for v in values] for key, values in state.history.items()}
     report["stopped"], report["reason"] = state.status, state.reason
     report["findings"].extend(f.to_dict() for f in state.findings)
     return state
+
+
+def recorded(args: argparse.Namespace, prepared, state, result) -> None:
+    """--store: the run's artifacts, metrics and final status, from the same report the command prints."""
+    if args.recording is not None:
+        args.recording.finish(prepared, state, result)
 
 
 def exit_code(report: dict) -> int:
@@ -275,9 +305,9 @@ def _run_classification(args: argparse.Namespace, dataset, config: RunConfig, re
         return done
     if args.command == "lr-find":
         return _lr_find(args, prepared, report)
-    from .classify import evaluate_classifier, train_classifier
+    from .classify import evaluate_classifier
 
-    state = trained(args, report, lambda listeners: train_classifier(prepared, listeners))
+    state = trained(args, report, prepared)
     if state is None:
         return EXIT_FINDING
     result = None
@@ -287,6 +317,7 @@ def _run_classification(args: argparse.Namespace, dataset, config: RunConfig, re
         report["verdict"] = result.verdict
     if args.out:
         report["written"] = _write_outputs(args.out, prepared, state, result)
+    recorded(args, prepared, state, result)
     return exit_code(report)
 
 
@@ -407,6 +438,8 @@ def _print(report: dict, as_json: bool) -> None:
         print(f"stopped: {report['stopped']} {report.get('reason', '')}".rstrip())
     for label, path in report.get("written", {}).items():
         print(f"wrote {label}: {path}")
+    if "run_id" in report:
+        print(f"stored as run {report['run_id']} in {report['store']}")
 
 
 def _print_range_test(report: dict) -> None:

@@ -36,7 +36,8 @@ def export_files(prepared, state, report=None) -> dict[str, bytes]:
     files["metrics.json"] = (json.dumps(metrics_of(state, report), indent=2, default=_plain) + "\n").encode()
     if config.task in SCRIPT_TASKS:
         files["train_script.py"] = train_script(prepared, state.jit_compile).encode()
-    if config.classifies and getattr(prepared, "windows", None) is not None:
+    # Numeric classifiers only: a text classifier's windows hold token ids, with no scaler or feature columns.
+    if config.classifies and config.task in SCRIPT_TASKS and getattr(prepared, "windows", None) is not None:
         files["preprocessing.json"] = preprocessing_json(prepared).encode()
     return files
 

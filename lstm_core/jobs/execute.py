@@ -84,16 +84,21 @@ def execute_run(store: RunStore, run_id: str) -> str:
                 store.add_finding(run_id, finding)
         store.fail(run_id, "the checks found errors in the data or settings")
         return "error"
-    runner = None
     try:
-        runner = runner_for_task(prepared)
-        runner.listeners.append(StoreWriter(store, run_id, runner))
-        with StopWatcher(store, run_id, runner):
-            state = runner.run()
+        state = train_recorded(store, run_id, prepared)
     except Exception as exc:  # TensorFlow's errors become the run's finding
         store.fail(run_id, "training failed", _translated(exc, "training"))
         return "error"
     return _finish(store, run_id, prepared, state)
+
+
+def train_recorded(store: RunStore, run_id: str, prepared, listeners=(), ticks: bool = True):
+    """Train a claimed run in this process: its events go to the store as they happen and a stop row stops it.
+    The worker's path and the CLI's (`train --store`); returns the RunState."""
+    runner = runner_for_task(prepared, ticks=ticks, listeners=listeners)
+    runner.listeners.append(StoreWriter(store, run_id, runner))
+    with StopWatcher(store, run_id, runner):
+        return runner.run()
 
 
 def _finish(store: RunStore, run_id: str, prepared, state) -> str:
@@ -104,6 +109,11 @@ def _finish(store: RunStore, run_id: str, prepared, state) -> str:
             report = evaluate_task(prepared, state.model)
         except Exception as exc:  # a model that cannot predict is reported, not raised
             store.add_finding(run_id, _translated(exc, "evaluation"))
+    return record_end(store, run_id, prepared, state, report)
+
+
+def record_end(store: RunStore, run_id: str, prepared, state, report) -> str:
+    """A trained run's last word: its artifacts (as a page run writes them), metrics and final status."""
     if state.model is not None and state.epochs_done > 0:
         try:
             store.write_artifacts(run_id, run_outputs(prepared, state, report))

@@ -253,12 +253,14 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     # A pid reused by another process after a restart would look alive; workers are never that old.
-    return _is_worker(pid)
+    return _is_trainer(pid)
 
 
-def _is_worker(pid: int) -> bool:
+def _is_trainer(pid: int) -> bool:
+    """A pool worker, or a `python -m lstm_core train --store` recording its own run (the CLI trains in-process)."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"multiprocessing" in cmdline.read()
+            command = cmdline.read()
     except OSError:
         return True
+    return b"multiprocessing" in command or b"lstm_core" in command

@@ -55,13 +55,14 @@ def worth_compiling(prepared) -> bool:
     return samples * config.epochs * config.timesteps >= XLA_MIN_WORK
 
 
-def runner_for_task(prepared, ticks: bool = True):
-    """The Runner (monitors attached) for any task's prepared data; runs in a worker."""
+def runner_for_task(prepared, ticks: bool = True, listeners=()):
+    """The Runner (monitors attached) for any task's prepared data, in a worker or the CLI; `listeners` hear every
+    event before the monitors do."""
     task = prepared.config.task
     if task == "text-lm":
         from ..text.lm import runner_for_text
 
-        return runner_for_text(prepared, ticks=ticks)
+        return runner_for_text(prepared, listeners, ticks=ticks)
     from ..pipeline import runner_for
 
     if task == "text-classify":
@@ -69,8 +70,8 @@ def runner_for_task(prepared, ticks: bool = True):
 
         if prepared.windows is None:
             vectorise(prepared)
-        return runner_for(prepared, ticks=ticks, jit_compile=TEXT_JIT)
-    return runner_for(prepared, ticks=ticks, jit_compile=worth_compiling(prepared))
+        return runner_for(prepared, listeners, ticks=ticks, jit_compile=TEXT_JIT)
+    return runner_for(prepared, listeners, ticks=ticks, jit_compile=worth_compiling(prepared))
 
 
 def evaluate_task(prepared, model):

@@ -64,8 +64,12 @@ class RunStore:
     # A run's life: queued → running → completed / stopped_early / diverged / error, or queued → cancelled.
 
     def create_run(self, workspace: str, config: RunConfig, data_ref: str, data_name: str, reader: str = "csv",
-                   data_id: str = "", parent: int | None = None, source: str = "page") -> RunRecord:
+                   data_id: str = "", parent: int | None = None, source: str = "page",
+                   trained_by: int | None = None) -> RunRecord:
+        """A new run, queued for a worker; or, with `trained_by` (a pid: the CLI training it in-process), running
+        from its first moment, so no pool's dispatcher can claim it in between."""
         run_id = uuid.uuid4().hex[:16]
+        status, started = ("running", time.time()) if trained_by is not None else ("queued", None)
         with self.db.write() as c:
             number = c.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM runs WHERE workspace = ?",
                                (workspace,)).fetchone()[0]
@@ -80,10 +84,10 @@ class RunStore:
             before = RunConfig.from_json(reference["config"]) if reference is not None else None
             name = run_name(number, config, before, data_name)
             c.execute("INSERT INTO runs (id, workspace, number, task, name, config, data_ref, data_name, data_id, "
-                      "reader, parent, source, status, created, planned_epochs) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+                      "reader, parent, source, status, created, started, worker_pid, planned_epochs) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       (run_id, workspace, number, config.task, name, config.to_json(), data_ref, data_name, data_id,
-                       reader, parent, source, time.time(), config.epochs))
+                       reader, parent, source, status, time.time(), started, trained_by, config.epochs))
         return self.get(run_id)
 
     def queued(self) -> list[str]:

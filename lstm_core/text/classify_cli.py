@@ -42,8 +42,8 @@ def wants_text_classify(args: argparse.Namespace, config: RunConfig) -> bool:
 
 
 def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict) -> int:
-    from ..cli import EXIT_FINDING, _given, checked, exit_code, trained
-    from .classify_model import evaluate_text_classifier, train_text_classifier
+    from ..cli import EXIT_FINDING, _given, checked, exit_code, recorded, trained
+    from .classify_model import evaluate_text_classifier
 
     given = _given(args)
     config = config.replace(task="text-classify")
@@ -62,9 +62,10 @@ def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict)
     done = checked(args, prepared, report)
     if done is not None:
         return done
-    state = trained(args, report, lambda listeners: train_text_classifier(prepared, listeners))
+    state = trained(args, report, prepared)
     if state is None:
         return EXIT_FINDING
+    result = None
     if state.status != "diverged":
         result = evaluate_text_classifier(prepared, state.model)
         report["metrics"] = result.metrics
@@ -72,6 +73,7 @@ def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict)
         report["misclassified"] = result.mistakes.to_dict(orient="records")
     if args.out:
         report["written"] = write_text_outputs(args.out, prepared, state)
+    recorded(args, prepared, state, result)
     return exit_code(report)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -55,28 +54,23 @@ def run_text_lm(args, config: RunConfig, given: set[str], report: dict) -> int:
 
 
 def _train(args, prepared, report: dict) -> int:
-    from ..errors import translate
-    from .lm import evaluate_text, train_text
+    from ..cli import EXIT_FINDING, recorded, trained
+    from .lm import evaluate_text
 
-    try:
-        state = train_text(prepared, [_json_log if args.json else _text_log])
-    except Exception as exc:
-        report["findings"].append(translate(exc).to_dict())
-        report["stopped"] = "error"
-        return 1
-    report["history"] = {key: [v if math.isfinite(v) else None for v in values]
-                         for key, values in state.history.items()}
-    report["stopped"], report["reason"] = state.status, state.reason
-    report["findings"].extend(f.to_dict() for f in state.findings)
+    state = trained(args, report, prepared, log=_json_log if args.json else _text_log)
+    if state is None:
+        return EXIT_FINDING
     # One string per epoch, epoch 0 (before any training) first; the keyed list adds the seed and bits.
     report["samples"] = [sample["text"] for sample in state.samples]
     report["samples_by_epoch"] = state.samples
+    result = None
     if state.status != "diverged" and state.epochs_done:
         result = evaluate_text(prepared, state.model)
         report["metrics"] = {"model": result["model"], "baselines": result["baselines"]}
         report["verdict"] = result["verdict"]
     if args.out:
         report["written"] = write_text_outputs(args.out, prepared, state)
+    recorded(args, prepared, state, result)
     errors = [Finding(f["code"], f["severity"], f["title"], f["detail"]) for f in report["findings"]]
     return 1 if has_errors(errors) else 0
 

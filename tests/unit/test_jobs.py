@@ -67,12 +67,13 @@ def test_stop_from_another_process_ends_a_run_within_moments_and_keeps_its_curve
     until(lambda: engine.record(run_id).epochs >= 1, what="the first epoch")
     code = (f"from lstm_core.store import RunStore; "
             f"RunStore({str(engine.store.home)!r}).request_stop({run_id!r}, 'stopped from the command line')")
-    asked = time.monotonic()
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    asked_at = engine.record(run_id).epochs
     assert wait_for(engine.store, run_id, timeout=60) == "stopped_early"
-    assert time.monotonic() - asked < 15
     record = engine.record(run_id)
-    assert record.reason == "stopped from the command line" and 1 <= record.epochs < 400
+    assert record.reason == f"stopped from the command line after {record.epochs} epoch(s)"
+    # The worker looks for the request every 0.2 s and Keras stops after the current batch: within the epoch.
+    assert 1 <= record.epochs <= asked_at + 1
     assert "model.keras" in engine.store.artifact_names(run_id), "a stopped run keeps its model"
 
 
