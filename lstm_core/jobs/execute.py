@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 
@@ -14,6 +15,7 @@ from .tasks import evaluate_task, prepare_from, report_metrics, run_outputs, run
 # How often a running run looks for a stop request in the store; Keras then stops after its current batch.
 STOP_POLL_SECONDS = 0.2
 SERVER_STOPPED = "the server stopped during training"
+DELETED = "the run was deleted"
 
 
 class StoreWriter:
@@ -23,6 +25,13 @@ class StoreWriter:
         self.store, self.run_id, self.runner = store, run_id, runner
 
     def __call__(self, kind: str, payload: dict) -> None:
+        try:
+            self._write(kind, payload)
+        except sqlite3.IntegrityError:
+            # The run was deleted while it trained: nothing of it is kept, and it stops.
+            self.runner.request_stop(DELETED)
+
+    def _write(self, kind: str, payload: dict) -> None:
         if kind == "start":
             self.store.set_started(self.run_id, payload["steps"], self.runner.state.jit_compile)
         elif kind == "tick":
@@ -60,6 +69,8 @@ class StopWatcher:
         store = RunStore(self.store.home)
         while not self._done.wait(STOP_POLL_SECONDS):
             reason = store.stop_reason(self.run_id)
+            if reason is None and store.status(self.run_id) is None:
+                reason = DELETED
             if reason is None and os.getppid() != self.parent:
                 reason = SERVER_STOPPED
             if reason:
@@ -114,6 +125,8 @@ def _finish(store: RunStore, run_id: str, prepared, state) -> str:
 
 def record_end(store: RunStore, run_id: str, prepared, state, report) -> str:
     """A trained run's last word: its artifacts (as a page run writes them), metrics and final status."""
+    if store.status(run_id) is None:
+        return "deleted"  # deleted while it trained: no folder is made again
     if state.model is not None and state.epochs_done > 0:
         try:
             store.write_artifacts(run_id, run_outputs(prepared, state, report))

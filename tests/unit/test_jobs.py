@@ -122,3 +122,12 @@ def test_workers_are_recycled_after_their_runs_and_above_the_memory_bound(tmp_pa
         assert pool.pool_state()["replaced"][-1]["why"] == "memory"
     finally:
         pool.close()
+
+
+def test_a_run_deleted_while_it_trains_stops_and_leaves_nothing_behind(engine):
+    run_id = submit(engine, LONG)
+    until(lambda: engine.record(run_id).epochs >= 1, what="the first epoch")
+    assert engine.store.delete(WS, [run_id]) == [run_id]
+    until(lambda: engine.worker_pid(run_id) is None, timeout=60, what="the worker to let the run go")
+    assert engine.store.get(run_id) is None and not engine.store.run_dir(run_id).exists()
+    assert wait_for(engine.store, submit(engine), timeout=180) == "completed", "the worker trains the next run"
