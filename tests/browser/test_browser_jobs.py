@@ -8,7 +8,8 @@ import secrets
 import signal
 
 import pytest
-from conftest import open_page, start_server, stop_server
+
+from tests.browser.conftest import open_page, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 

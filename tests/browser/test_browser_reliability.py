@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import COUNT_RUNS, IDLE, RERUN_TIMEOUT_MS, VIEWPORT, Playground
+from tests.browser.conftest import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -20,13 +20,7 @@ LOSS_CURVES = """
 
 
 def open_playground(browser, url: str) -> tuple:
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(RERUN_TIMEOUT_MS)
-    page = context.new_page()
-    page.add_init_script(COUNT_RUNS)
-    page.goto(url)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    playground = Playground(page)
+    context, playground = open_page(browser, url)
     playground.wait_for_charts(1)
     return context, playground
 
