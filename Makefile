@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint bench check-sample clean
+.PHONY: run test lint bench screenshot check-sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(VENV)/.dev-installed $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+# The README's picture: the browser test that frames a default run, writing docs/screenshot.png.
+screenshot: $(VENV)/.dev-installed $(CHROMIUM)
+	LSTM_PLAYGROUND_SCREENSHOT=docs/screenshot.png $(BIN)/python -m pytest tests/browser/test_browser_playground.py \
+		-k readme_screenshot -q
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 
@@ -44,6 +49,8 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/window_speed.py
 	$(BIN)/python bench/first_paint.py
 	$(BIN)/python bench/lr_find_speed.py
+	$(BIN)/python bench/first_point.py
+	$(BIN)/python bench/memory.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
