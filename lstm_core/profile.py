@@ -149,6 +149,12 @@ def _stamp(time) -> str:
     return text.removesuffix(" 00:00:00")
 
 
+def starting_settings(dataset: Dataset, target: str) -> dict:
+    """The season and window the Data check page recommends, as settings: the Playground's defaults for an upload."""
+    season = read_sampling(dataset, target).season
+    return {"season": season, "timesteps": recommend(dataset.rows, season)["timesteps"]}
+
+
 def recommend(rows: int, season: int) -> dict:
     """Timesteps covering two seasons (or 24 rows) when the training part still yields enough windows."""
     defaults = RunConfig()

@@ -31,7 +31,7 @@ _MONTH_WORDS = (
 MONTHS = {word: number for number, words in enumerate(_MONTH_WORDS, 1) for word in words.split()}
 WEEKDAYS = {word: number for number, words in enumerate((
     "mon monday mo", "tue tues tuesday tu", "wed wednesday we", "thu thur thurs thursday th", "fri friday fr",
-    "sat saturday sa", "sun sunday su")) for word in words.split()}
+    "sat saturday sa", "sun sunday su"), 1) for word in words.split()}
 _QUARTER = re.compile(r"^(?:q|qtr|quarter)\s*([1-4])$|^([1-4])\s*q$")
 # A table needs this many distinct periods as columns to be read as a calendar table.
 MIN_PERIODS = {"months": 10, "quarters": 4, "weekdays": 5}
@@ -167,7 +167,7 @@ def melt_periods(frame: pd.DataFrame, table: PeriodTable) -> pd.DataFrame:
 def _dates(row: pd.Series, period: pd.Series, kind: str) -> pd.Series:
     if kind == "weekdays":
         start = pd.to_datetime(row)
-        offset = (period - 1 - start.dt.weekday) % 7
+        offset = (period - 1 - start.dt.day_of_week) % 7
         return start.dt.normalize() + pd.to_timedelta(offset, unit="D")
     month = period if kind == "months" else 3 * (period - 1) + 1
     return pd.to_datetime(pd.DataFrame({"year": row, "month": month, "day": 1}))
