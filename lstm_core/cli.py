@@ -411,6 +411,10 @@ def _print(report: dict, as_json: bool) -> None:
         print(f"model: MAE {model['mae']:.4g}  RMSE {model['rmse']:.4g}  MAPE {_pct(model['mape'])}")
         for name, values in report["metrics"]["baselines"].items():
             print(f"{name}: MAE {values['mae']:.4g}  RMSE {values['rmse']:.4g}  MAPE {_pct(values['mape'])}")
+        if any(m["mape"] is None for m in [model, *report["metrics"]["baselines"].values()]):
+            from .results import MAPE_UNDEFINED
+
+            print(f"MAPE —: {MAPE_UNDEFINED}")
         print(report["verdict"])
     if "lrs" in report:
         _print_range_test(report)
@@ -443,7 +447,7 @@ def _print_classification(report: dict) -> None:
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f} %"
+    return "—" if value is None else f"{value:.2f} %"
 
 
 def _json_default(value):

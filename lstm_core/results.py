@@ -8,6 +8,9 @@ import numpy as np
 
 # MAPE skips actual values this close to zero (relative to the series' typical size): dividing by them explodes.
 MAPE_ZERO_SHARE = 1e-3
+# Why error_metrics gives MAPE as None (null in JSON), in the words the tables' footnotes use.
+MAPE_UNDEFINED = ("MAPE cannot be computed on this test part: its actual values cross zero or are all near zero, "
+                  "where a percentage error explodes. MAE and RMSE still compare the models.")
 SEASON_MIN_CORRELATION = 0.3
 SEASON_PEAK_SHARE = 0.9
 
