@@ -156,3 +156,11 @@ def test_the_cli_melts_with_reshape_months(cli, tmp_path):
 
 def codes_of(report: dict) -> list[str]:
     return [f["code"] for f in report["findings"]]
+
+
+def test_an_export_of_a_melted_run_says_the_script_needs_the_melted_series():
+    from lstm_core.export import export_notes
+
+    assert export_notes(RunConfig()) == []
+    [note] = export_notes(RunConfig(reshape="months"))
+    assert "reshape = months" in note and "date and value" in note
