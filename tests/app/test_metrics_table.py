@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.results import MAPE_UNDEFINED, compare
@@ -43,14 +44,18 @@ def test_the_page_draws_the_dash_with_its_footnote():
     def page():
         import streamlit as st
 
-        from tests.app.test_metrics_table import crossing_zero_report
         from ui.metrics import metrics_table
 
-        styled, footnote = metrics_table(crossing_zero_report().metrics)
+        styled, footnote = metrics_table({"model": {"mae": 1.0, "rmse": 2.0, "mape": None},
+                                          "baselines": {"persistence": {"mae": 1.5, "rmse": 2.5, "mape": None}}})
         st.dataframe(styled, width="stretch")
         st.caption(footnote)
 
     at = AppTest.from_function(page).run()
     assert not at.exception, at.exception
-    assert "cannot be computed" in at.caption[0].value
-    assert at.dataframe[0].value["MAPE %"].isna().all()
+    assert at.caption[0].value == f"—: {MAPE_UNDEFINED}"
+    table = at.dataframe[0]
+    assert table.value.index.name == "model" and table.value["MAPE %"].isna().all()
+    # What the user sees: the styler's display values.
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert shown["MAPE %"].tolist() == ["—", "—"] and shown["MAE"].tolist() == ["1", "1.5"]
