@@ -66,3 +66,17 @@ def test_a_year_by_month_upload_is_melted_with_one_click(app, upload):
     app.selectbox(key="cfg.reshape").set_value("none").run()
     assert not app.exception
     assert app.selectbox(key="cfg.target").value == "total"
+
+
+def test_year_and_quarter_columns_give_a_date_axis_and_a_season_of_4(app, upload):
+    years = 40
+    steps = np.arange(4 * years)
+    frame = pd.DataFrame({"year": np.repeat(np.arange(1980, 1980 + years), 4), "quarter": np.tile([1, 2, 3, 4], years),
+                          "gdp": (1000 + 8 * steps + 30 * np.sin(2 * np.pi * steps / 4)).round(1)})
+    upload(app, "macro.csv", frame.to_csv(index=False).encode())
+    assert not app.exception
+    assert any(text(m.value).startswith("macro.csv · 160 rows · time column: date") for m in app.markdown)
+    assert "Sampling: quarterly data; season 4 detected" in captions(app)
+    assert app.number_input(key="cfg.season").value == 4
+    notes = [text(i.value) for i in app.main.info if "DATA112" in i.value]
+    assert notes and "'year' and 'quarter' combined into dates" in notes[0]
