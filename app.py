@@ -19,6 +19,7 @@ from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
 from lstm_core.limits import limit  # noqa: E402
 from lstm_core.pipeline import Prepared, default_config  # noqa: E402
+from lstm_core.profile import starting_settings  # noqa: E402
 from lstm_core.samples import (  # noqa: E402
     CLASSIFICATION_SAMPLES,
     DEFAULT_SAMPLE,
@@ -35,6 +36,7 @@ from ui.lr_finder import lr_finder_part  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
 from ui.runs import change_one_thing, should_train, shown_run, submit_run  # noqa: E402
+from ui.sampling import layout_control, reshape_for, reshaped, sampling_caption  # noqa: E402
 from ui.settings_file import apply_pending_settings, settings_file_uploader  # noqa: E402
 from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
 from ui.state import DATA_ID, LAST_FIX, keep_settings, set_widgets  # noqa: E402
@@ -48,8 +50,8 @@ keep_settings()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def read_dataset(raw: bytes, name: str) -> Dataset:
-    return load_csv(raw, name)
+def read_dataset(raw: bytes, name: str, reshape: str = "none") -> Dataset:
+    return reshaped(load_csv(raw, name), reshape)
 
 
 def choose_data() -> tuple[str, bytes, str] | None:
@@ -89,10 +91,12 @@ def reset_settings_for(data_id: str, dataset: Dataset) -> None:
         set_widgets(CLASSIFICATION_SAMPLES[name].config().to_dict())
     else:
         guess = guess_layout(dataset)
-        roles = {"id_column": None, "order_column": None, "label_column": None, "layout": "auto", "maxlen": None}
+        roles = {"id_column": None, "order_column": None, "label_column": None, "layout": "auto", "maxlen": None,
+                 "reshape": "none"}
         if guess.task == "forecast":
             config = default_config(dataset)
-            set_widgets({**roles, "task": "forecast", "target": config.target, "features": (), "season": 0})
+            set_widgets({**roles, "task": "forecast", "target": config.target, "features": (),
+                         **starting_settings(dataset, config.target)})
         else:
             set_widgets({**roles, **guess.patch(), "features": ()})
 
@@ -105,7 +109,7 @@ def data_section() -> tuple[Dataset, bytes, str] | None:
         return None
     data_id, raw, name = chosen
     try:
-        dataset = read_dataset(raw, name)
+        dataset = read_dataset(raw, name, reshape_for(data_id))
     except ProblemError as problem:
         render_finding(problem.finding, key="upload")
         return None
@@ -125,7 +129,9 @@ def columns_and_preview(dataset: Dataset) -> None:
         st.markdown(f"**{plain(dataset.name)}** · {dataset.rows:,} rows · time column: "
                     f"{plain(dataset.time_column) if dataset.time_column else 'none found (row order is used)'}")
         task = st.radio("Task", list(TASK_LABELS), format_func=TASK_LABELS.get, key=_task_key())
+        layout_control(dataset)
         if task == "forecast":
+            sampling_caption(dataset)
             column_controls(st, dataset.numeric_columns, _missing_in_use(missing))
         else:
             role_controls(dataset, task)

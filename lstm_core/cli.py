@@ -20,6 +20,7 @@ from .config import (
     OPTIMIZERS,
     OUTPUT_ACTIVATIONS,
     PADDINGS,
+    RESHAPES,
     SCALINGS,
     TASKS,
     TRUNCATIONS,
@@ -71,6 +72,9 @@ def _add_config_options(command: argparse.ArgumentParser) -> None:
     add("--config", type=Path, help="start from a config.json; options below override it")
     add("--task", choices=TASKS, help="default: auto, guessed from the file's layout and columns")
     add("--target", help="the column to predict (default: the last numeric column)")
+    add("--reshape", choices=RESHAPES,
+        help="melt a table with a row per year (week) and a column per month, quarter or weekday into one dated "
+             "series named 'value'; a trailing total column is left out")
     add("--features", help="extra input columns, comma-separated")
     add("--missing", choices=MISSING,
         help="what to do with missing values: none (default) stops with a finding when any are left")
@@ -122,8 +126,8 @@ def _add_config_options(command: argparse.ArgumentParser) -> None:
     add("--sample-length", type=int, help="text-lm: tokens generated per sample")
 
 
-CONFIG_OPTIONS = ("task", "target", "features", "missing", "timesteps", "horizon", "multi_step", "difference",
-                  "stride",
+CONFIG_OPTIONS = ("task", "target", "reshape", "features", "missing", "timesteps", "horizon", "multi_step",
+                  "difference", "stride",
                   "val_fraction", "test_fraction", "scaling", "layers", "units", "activation",
                   "recurrent_activation", "dropout", "recurrent_dropout", "bidirectional", "output_units",
                   "output_activation", "loss", "optimizer", "lr", "batch_size", "epochs", "early_stopping",
@@ -188,7 +192,9 @@ def _run(args: argparse.Namespace, report: dict) -> int:
         return run_text_lm(args, config, given, report)
     if wants_text_classify(args, config):
         return run_text_classify(args, config, report)
-    dataset = _load(args.file)
+    from .data import reshaped
+
+    dataset = reshaped(_load(args.file), config.reshape)
     name = args.file.split(":", 1)[1] if args.file.startswith("sample:") else None
     if name in _classification_samples():
         config = _classification_sample_config(name, config, args)
@@ -203,6 +209,11 @@ def _run(args: argparse.Namespace, report: dict) -> int:
         config = config.replace(target=sample.target, features=sample.features, season=config.season or sample.season,
                                 **{key: value for key, value in sample.settings.items() if key not in given})
     config = default_config(dataset, config)
+    if not config.season:
+        from .profile import read_sampling
+
+        # The page's reading of the data: a weekly file gets season 52, a monthly one 12.
+        config = config.replace(season=read_sampling(dataset, config.target).season)
     prepared = prepare(dataset, config)
     done = checked(args, prepared, report)
     if done is not None:
@@ -431,6 +442,10 @@ def _print(report: dict, as_json: bool) -> None:
         print(f"model: MAE {model['mae']:.4g}  RMSE {model['rmse']:.4g}  MAPE {_pct(model['mape'])}")
         for name, values in report["metrics"]["baselines"].items():
             print(f"{name}: MAE {values['mae']:.4g}  RMSE {values['rmse']:.4g}  MAPE {_pct(values['mape'])}")
+        if any(m["mape"] is None for m in [model, *report["metrics"]["baselines"].values()]):
+            from .results import MAPE_UNDEFINED
+
+            print(f"MAPE —: {MAPE_UNDEFINED}")
         print(report["verdict"])
     if "lrs" in report:
         _print_range_test(report)
@@ -465,7 +480,7 @@ def _print_classification(report: dict) -> None:
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f} %"
+    return "—" if value is None else f"{value:.2f} %"
 
 
 def _json_default(value):

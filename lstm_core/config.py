@@ -19,6 +19,8 @@ PADDINGS = ("pre", "post", "none")
 # Keras' meaning: "pre" cuts steps from the start (keeps the end), "post" cuts the end (keeps the start).
 TRUNCATIONS = ("pre", "post")
 LABEL_CONFLICTS = ("none", "last", "majority", "drop")
+# A table with a row per year (or week) and a column per month, quarter or weekday, melted into one dated series.
+RESHAPES = ("none", "months", "quarters", "weekdays")
 SCALINGS = ("standard", "minmax", "none")
 MISSING = ("interpolate", "ffill", "drop", "none")
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
@@ -66,6 +68,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "truncate": TRUNCATIONS,
     "label_conflict": LABEL_CONFLICTS,
     "level": LEVELS,
+    "reshape": RESHAPES,
 }
 
 
@@ -77,6 +80,7 @@ class ConfigError(ValueError):
 class RunConfig:
     task: str = "forecast"
     target: str | None = None
+    reshape: str = "none"
     features: tuple[str, ...] = ()
     missing: str = "none"
     timesteps: int = 24

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from dataclasses import dataclass, field
@@ -13,6 +14,15 @@ import pandas as pd
 
 from .findings import Finding, ProblemError
 from .limits import how_to_change, limit
+from .reshape import (
+    VALUE_COLUMN,
+    combine_date_parts,
+    find_period_table,
+    layout_note,
+    melt_periods,
+    melted_note,
+    nothing_to_melt,
+)
 
 DELIMITERS = [",", ";", "\t", "|"]
 FALLBACK_ENCODING = "cp1252"
@@ -46,6 +56,8 @@ class Dataset:
     encoding: str = "utf-8"
     delimiter: str = ","
     decimal: str = "."
+    # "none", or the calendar columns melted into this one series (RunConfig.reshape).
+    reshaped: str = "none"
 
     @property
     def rows(self) -> int:
@@ -299,6 +311,9 @@ def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter:
                                        f"Cells such as {', '.join(repr(b) for b in examples)} are not numbers; "
                                        "they are treated as missing values.",
                                        {"column": column, "cells": len(bad)}))
+    frame, combined = combine_date_parts(frame)
+    if combined is not None:
+        notes.append(combined)
     time_column = _find_time_column(frame)
     if time_column is not None:
         frame[time_column] = _to_datetime(frame[time_column])
@@ -325,8 +340,27 @@ def describe(frame: pd.DataFrame, name: str, encoding: str = "utf-8", delimiter:
                                     f"(columns: {', '.join(map(str, frame.columns[:10]))}).",
                                     "Upload a CSV with at least one column of numbers; text columns can "
                                     "stay alongside."))
+    table = find_period_table(frame)
+    if table is not None:
+        notes.append(layout_note(table))
     return Dataset(name=name, frame=frame, time_column=time_column, numeric_columns=numeric,
                    other_columns=others, notes=notes, encoding=encoding, delimiter=delimiter, decimal=decimal)
+
+
+def reshaped(dataset: Dataset, how: str) -> Dataset:
+    """The dataset with its month (quarter, weekday) columns melted into one dated series, as RunConfig.reshape
+    asks; the same dataset when `how` is "none" or it is already melted that way."""
+    if how in ("none", dataset.reshaped):
+        return dataset
+    table = find_period_table(dataset.frame, how)
+    kept = [note for note in dataset.notes if note.code != "DATA110"]
+    if table is None:
+        return dataclasses.replace(dataset, notes=[*kept, nothing_to_melt(how)], reshaped=how)
+    long = melt_periods(dataset.frame, table)
+    gaps = int(long[VALUE_COLUMN].isna().sum())
+    out = describe(long, dataset.name, notes=[*kept, melted_note(table, len(long), gaps)])
+    return dataclasses.replace(out, encoding=dataset.encoding, delimiter=dataset.delimiter, decimal=dataset.decimal,
+                               reshaped=how)
 
 
 def _as_numbers(column: pd.Series, decimal: str) -> tuple[pd.Series | None, list[str], list[str]]:

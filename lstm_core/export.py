@@ -42,8 +42,15 @@ def export_files(prepared, state, report=None) -> dict[str, bytes]:
     return files
 
 
+RESHAPE_NOTE = ("This run melted the file's {reshape} columns into one series (reshape = {reshape}); train_script.py "
+                "reads its CSV as it is, so give it the melted series: a CSV with the columns date and value.")
+
+
 def export_notes(config) -> list[str]:
-    return [] if config.task in SCRIPT_TASKS else [NO_SCRIPT_NOTE.format(task=config.task)]
+    notes = [] if config.task in SCRIPT_TASKS else [NO_SCRIPT_NOTE.format(task=config.task)]
+    if getattr(config, "reshape", "none") != "none":
+        notes.append(RESHAPE_NOTE.format(reshape=config.reshape))
+    return notes
 
 
 def write_export(directory: Path, prepared, state, report=None) -> dict[str, str]:

@@ -8,6 +8,9 @@ import numpy as np
 
 # MAPE skips actual values this close to zero (relative to the series' typical size): dividing by them explodes.
 MAPE_ZERO_SHARE = 1e-3
+# Why error_metrics gives MAPE as None (null in JSON), in the words the tables' footnotes use.
+MAPE_UNDEFINED = ("MAPE cannot be computed on this test part: its actual values cross zero or are all near zero, "
+                  "where a percentage error explodes. MAE and RMSE still compare the models.")
 SEASON_MIN_CORRELATION = 0.3
 SEASON_PEAK_SHARE = 0.9
 
@@ -34,20 +37,11 @@ def detect_season(series: np.ndarray, max_lag: int | None = None) -> int:
     A straight-line trend is removed rather than differencing: differencing shrinks a slow cycle and doubles the
     noise, so a plainly seasonal series with a little noise looked aseasonal or gave a multiple of its season.
     """
-    values = np.asarray(series, dtype="float64")
-    values = values[np.isfinite(values)]
-    if len(values) < 8:
-        return 0
-    steps = np.arange(len(values))
-    spread = np.sum((values - values.mean()) ** 2)
-    values = values - np.polyval(np.polyfit(steps, values, 1), steps)
-    variance = np.dot(values, values)
+    values = _finite_values(series)
     max_lag = min(max_lag or len(values) // 3, len(values) // 2, 1000)
-    # A constant or straight line leaves only rounding error, which has no season.
-    if max_lag < 3 or variance <= 1e-12 * spread:
+    correlation = _autocorrelation(values, max_lag)
+    if correlation is None:
         return 0
-    spectrum = np.fft.rfft(values, n=2 * len(values))
-    correlation = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1] / variance
     peaks = [lag for lag in range(2, max_lag) if correlation[lag] > SEASON_MIN_CORRELATION
              and correlation[lag] >= correlation[lag - 1] and correlation[lag] >= correlation[lag + 1]]
     if not peaks:
@@ -55,6 +49,35 @@ def detect_season(series: np.ndarray, max_lag: int | None = None) -> int:
     # Multiples of the season peak almost as high; noise must not make one of them win.
     strongest = max(correlation[lag] for lag in peaks)
     return next(lag for lag in peaks if correlation[lag] >= SEASON_PEAK_SHARE * strongest)
+
+
+def season_strength(series: np.ndarray, lag: int) -> float:
+    """The detrended series' autocorrelation at `lag` (0 when there are too few values to tell)."""
+    values = _finite_values(series)
+    if lag < 2 or len(values) < 2 * lag:
+        return 0.0
+    correlation = _autocorrelation(values, lag)
+    return 0.0 if correlation is None else float(correlation[lag])
+
+
+def _finite_values(series: np.ndarray) -> np.ndarray:
+    values = np.asarray(series, dtype="float64")
+    return values[np.isfinite(values)]
+
+
+def _autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray | None:
+    """Autocorrelation at lags 0…max_lag of the series less its straight-line trend; None when it has none."""
+    if len(values) < 8:
+        return None
+    steps = np.arange(len(values))
+    spread = np.sum((values - values.mean()) ** 2)
+    values = values - np.polyval(np.polyfit(steps, values, 1), steps)
+    variance = np.dot(values, values)
+    # A constant or straight line leaves only rounding error, which has no season.
+    if max_lag < 3 or variance <= 1e-12 * spread:
+        return None
+    spectrum = np.fft.rfft(values, n=2 * len(values))
+    return np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1] / variance
 
 
 def persistence(target: np.ndarray, target_rows: np.ndarray, horizon: int) -> np.ndarray:

@@ -12,26 +12,60 @@ TRAIN_COLOUR, VAL_COLOUR, MODEL_COLOUR, ACTUAL_COLOUR = "#1f77b4", "#ff7f0e", "#
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "legend": {"orientation": "h", "y": -0.2}}
 
 
+# Marker labels: about this many pixels a character, on a chart about this wide; labels closer than that are stacked.
+LABEL_CHAR_PX, CHART_PX, LABEL_ROW = 7, 700, 0.09
+
+
 def loss_chart(history: dict[str, list[float]], epochs: int | None = None, log_scale: bool = False,
                markers: list[dict] | None = None, best_epoch: int | None = None) -> go.Figure:
     figure = go.Figure()
+    shown = 0
     for key, name, colour in (("loss", "train loss", TRAIN_COLOUR), ("val_loss", "validation loss", VAL_COLOUR)):
         values = history.get(key) or []
+        shown = max(shown, len(values))
         if values:
             figure.add_trace(go.Scatter(x=list(range(1, len(values) + 1)), y=_finite(values), name=name,
                                         mode="lines+markers", line={"color": colour}))
-    for marker in markers or []:
-        figure.add_vline(x=marker["epoch"], line={"dash": "dot", "color": "crimson"},
-                         annotation_text=marker["code"], annotation_position="top left")
+    labels = [(marker["epoch"], marker["code"], "crimson", "dot") for marker in markers or []]
     if best_epoch:
-        figure.add_vline(x=best_epoch, line={"dash": "dash", "color": "green"}, annotation_text="best",
-                         annotation_position="top right")
+        labels.append((best_epoch, "best", "green", "dash"))
+    last = max([epochs or 0, shown, *(epoch for epoch, *_ in labels), 1])
+    for (epoch, label, colour, dash), row in zip(labels, label_rows(labels, last), strict=True):
+        figure.add_vline(x=epoch, line={"dash": dash, "color": colour})
+        figure.add_annotation(x=epoch, y=1 - row * LABEL_ROW, xref="x", yref="paper", text=label, showarrow=False,
+                              xanchor="left", yanchor="top", font={"color": colour}, bgcolor="rgba(255,255,255,0.8)")
     figure.update_layout(title="Loss per epoch", xaxis_title="epoch", yaxis_title="loss", height=340, **_LAYOUT)
-    if epochs:
-        figure.update_xaxes(range=[0.5, max(epochs, 1) + 0.5])
+    # Whole epochs only: a tick every 1, 2, 5, 10 … epochs, never at 0.5.
+    figure.update_xaxes(range=[0.5, last + 0.5], tick0=1, dtick=epoch_tick(last), tickformat="d")
     if log_scale:
         figure.update_yaxes(type="log")
     return figure
+
+
+def epoch_tick(epochs: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50 … epochs that leaves at most ten ticks."""
+    step = 1
+    while epochs / step > 10:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return step
+
+
+def label_rows(labels: list[tuple], epochs: int) -> list[int]:
+    """A row for each marker label (0 at the top), so labels near the same epoch are stacked, never drawn over each
+    other: a label takes about its width in epochs to the right of its line."""
+    per_epoch = CHART_PX / max(epochs, 1)
+    order = sorted(range(len(labels)), key=lambda i: (labels[i][0], i))
+    ends: list[float] = []  # the epoch where each row's last label ends
+    rows = [0] * len(labels)
+    for index in order:
+        epoch, text = labels[index][0], labels[index][1]
+        width = (len(str(text)) + 1) * LABEL_CHAR_PX / per_epoch
+        row = next((r for r, end in enumerate(ends) if end <= epoch), len(ends))
+        if row == len(ends):
+            ends.append(0.0)
+        ends[row] = epoch + width
+        rows[index] = row
+    return rows
 
 
 def series_chart(frame: pd.DataFrame, columns: list[str], time_column: str | None) -> go.Figure:

@@ -111,8 +111,12 @@ def confusion_chart(matrix: np.ndarray, classes: tuple[str, ...]) -> go.Figure:
     names = [html.escape(str(c)) for c in classes]  # class names come from the file: shown, never read as tags
     figure = go.Figure(go.Heatmap(z=matrix, x=names, y=names, colorscale="Blues", text=matrix,
                                   texttemplate="%{text}", showscale=False))
+    # Category axes with one tick per class: labels 0 and 1 are names here, not positions on a number line.
+    ticks = {"type": "category", "tickmode": "array", "tickvals": names, "ticktext": names,
+             "categoryorder": "array", "categoryarray": names}
     figure.update_layout(title="Confusion matrix (test part)", xaxis_title="predicted", yaxis_title="actual",
-                         yaxis={"autorange": "reversed"}, height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+                         xaxis=ticks, yaxis={**ticks, "autorange": "reversed"}, height=320,
+                         margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return figure
 
 

@@ -14,6 +14,7 @@ from . import charts
 from .classification import render_classification_results
 from .export import export_part
 from .findings import plain, render_findings
+from .metrics import metrics_table
 from .stored import forecast_of, prepared_of, report_of, summary_of
 
 STATUS_TEXT = {
@@ -50,7 +51,10 @@ def render_results(record, current_config=None) -> None:
         return
     beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())
     (st.success if beat else st.warning)(report.verdict)
-    st.dataframe(metrics_table(report.metrics), width="stretch")
+    styled, footnote = metrics_table(report.metrics)
+    st.dataframe(styled, width="stretch")
+    if footnote:
+        st.caption(footnote)
     x = _time_axis(prepared, report.target_rows)
     st.plotly_chart(charts.prediction_chart(x, report.actual, report.predicted, report.baselines), width="stretch")
     forecast_part(prepared, record)
@@ -71,13 +75,6 @@ def settings_note(record, current_config) -> None:
     more = f" and {len(changed) - 4} more" if len(changed) > 4 else ""
     st.info(f"These results were trained with {plain(pairs)}{more}. Press **Train** to train with the sidebar's "
             "settings.", icon="ℹ️")
-
-
-def metrics_table(metrics: dict) -> pd.DataFrame:
-    rows = {"LSTM": metrics["model"], **{k.replace("_", " "): v for k, v in metrics["baselines"].items()}}
-    frame = pd.DataFrame(rows).T.rename(columns={"mae": "MAE", "rmse": "RMSE", "mape": "MAPE %"})
-    frame.index.name = "model"
-    return frame
 
 
 def forecast_part(prepared: Prepared, record) -> None:

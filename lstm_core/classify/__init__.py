@@ -7,7 +7,7 @@ Runner) → evaluate_classifier → predict_csv for new data. No TensorFlow is i
 from __future__ import annotations
 
 from ..config import RunConfig
-from ..data import Dataset
+from ..data import Dataset, reshaped
 from .labels import LabelEncoder
 from .layout import LayoutGuess, guess_layout, resolve_task
 from .prepare import ClassificationData, ClassPrepared, prepare_classification
@@ -18,9 +18,11 @@ from .shaping import MAXLEN_PERCENTILE, auto_maxlen, stratified_split
 
 def prepare_any(dataset: Dataset, config: RunConfig):
     """One entry for every task: "auto" is resolved from the guessed layout, a forecast goes through
-    pipeline.prepare (returns Prepared), a classification through prepare_classification (ClassPrepared)."""
+    pipeline.prepare (returns Prepared), a classification through prepare_classification (ClassPrepared). A table
+    of month (quarter, weekday) columns is melted first when the config asks for it."""
     from ..pipeline import prepare
 
+    dataset = reshaped(dataset, config.reshape)
     resolved, _ = resolve_task(dataset, config) if config.task in ("auto", "classify-sequences",
                                                                    "classify-windows") else (config, None)
     if resolved.task == "forecast":

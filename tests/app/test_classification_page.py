@@ -300,3 +300,17 @@ def test_the_guess_button_restores_the_roles():
     assert roles == {"id_column": "id", "order_column": "step", "label_column": "label"}
     assert findings(at, "error") == {}
     assert summary(at)["classes"] == 2 and not at.button(key="train").disabled
+
+
+def test_numeric_labels_get_a_confusion_matrix_with_one_tick_per_class():
+    labelled = pd.read_csv(DATA / "sequences_long.csv")
+    numeric = labelled.assign(label=(labelled["label"] == "drifting").astype(int)).to_csv(index=False).encode()
+    at = fresh()
+    at.radio(key="source").set_value("Upload a CSV").run()
+    at.file_uploader(key="upload").set_value(("zero_one.csv", numeric, "text/csv")).run()
+    assert at.radio(key="cfg.task").value == "classify-sequences"
+    train(at, epochs=2)
+    layout = charts(at)["Confusion matrix (test part)"]["layout"]
+    for axis in ("xaxis", "yaxis"):
+        assert layout[axis]["type"] == "category"
+        assert layout[axis]["tickvals"] == ["0", "1"] and layout[axis]["ticktext"] == ["0", "1"]

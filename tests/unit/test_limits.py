@@ -19,7 +19,6 @@ from lstm_core.findings import Finding, ProblemError
 from lstm_core.limits import DEFAULTS, DESCRIPTIONS, LimitError, env_name, how_to_change, limit
 from lstm_core.pipeline import prepare
 from lstm_core.samples import sample_csv
-from lstm_core.slots import TrainingSlots
 
 AWKWARD = Path(__file__).resolve().parents[1] / "data" / "awkward"
 SERIES = AWKWARD / "tab_separated.csv"  # 60 rows × 2 columns
@@ -125,51 +124,6 @@ def test_a_run_past_the_time_limit_stops_and_keeps_its_model(monkeypatch, record
 def test_a_run_within_the_time_limit_is_not_stopped(tiny_run):
     state, _ = tiny_run
     assert state.status == "completed" and "LIMIT005" not in codes(state.findings)
-
-
-def test_slots_cap_concurrent_holders_and_a_third_waits_for_a_release():
-    slots = TrainingSlots(2)
-    assert slots.try_acquire() and slots.try_acquire()
-    assert not slots.try_acquire(timeout=0)
-    got_one = threading.Event()
-    waiter = threading.Thread(target=lambda: slots.try_acquire(timeout=None) and got_one.set())
-    waiter.start()
-    while slots.waiting == 0:
-        threading.Event().wait(0.01)
-    assert not got_one.is_set()
-    slots.release()
-    waiter.join(timeout=30)
-    assert got_one.is_set() and slots.running == 2
-
-
-class Click(BaseException):
-    """Stands in for Streamlit's rerun: a BaseException raised out of a page call."""
-
-
-def test_a_slot_is_given_back_on_every_way_out():
-    slots = TrainingSlots(1)
-    with slots.hold():
-        assert slots.running == 1
-    for failure in (ValueError("training failed"), Click()):
-        with pytest.raises(type(failure)), slots.hold():
-            raise failure
-        assert slots.running == 0
-    with pytest.raises(RuntimeError, match="never taken"):
-        slots.release()
-
-
-def test_a_wait_cancelled_by_a_click_holds_no_slot():
-    slots = TrainingSlots(1)
-    slots.try_acquire()
-    seen = []
-
-    def on_wait(running: int) -> None:
-        seen.append(running)
-        raise Click()
-
-    with pytest.raises(Click), slots.hold(on_wait=on_wait):
-        pytest.fail("trained without a slot")
-    assert seen == [1] and slots.running == 1 and slots.waiting == 0
 
 
 def test_the_seed_is_the_runs_own_not_the_process_wide_one():
