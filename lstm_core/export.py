@@ -29,15 +29,18 @@ def export_files(prepared, state, report=None) -> dict[str, bytes]:
     """File name → content for a trained run. `report` is its ForecastReport or ClassificationReport, if scored."""
     config = prepared.config
     files = {}
+    text_classifier = config.task == "text-classify" and getattr(prepared, "windows", None) is not None
     if state.model is not None:
-        files["model.keras"] = model_bytes(state.model)
+        # A text classifier is saved with its vectoriser in front: it takes raw strings, as the CLI writes it.
+        files["model.keras"] = model_bytes(_text_inference(prepared, state.model) if text_classifier else state.model)
     files["config.json"] = (config.to_json() + "\n").encode()
     files["history.csv"] = history_csv(state)
     files["metrics.json"] = (json.dumps(metrics_of(state, report), indent=2, default=_plain) + "\n").encode()
     if config.task in SCRIPT_TASKS:
         files["train_script.py"] = train_script(prepared, state.jit_compile).encode()
-    # Numeric classifiers only: a text classifier's windows hold token ids, with no scaler or feature columns.
-    if config.classifies and config.task in SCRIPT_TASKS and getattr(prepared, "windows", None) is not None:
+    if text_classifier:
+        files["preprocessing.json"] = text_preprocessing_json(prepared.windows).encode()
+    elif config.classifies and getattr(prepared, "windows", None) is not None:
         files["preprocessing.json"] = preprocessing_json(prepared).encode()
     return files
 
@@ -114,6 +117,21 @@ def preprocessing_json(prepared) -> str:
                        "scaling": data.scaler.method, "offset": data.scaler.offset.tolist(),
                        "scale": data.scaler.scale.tolist(), "maxlen": data.maxlen,
                        "pad_value": data.pad_value, "masking": data.masking}, indent=2, default=_plain) + "\n"
+
+
+def text_preprocessing_json(data) -> str:
+    """What a text classifier's user needs besides the model: the classes in output order, the length, and the
+    vocabulary (so the words it has never seen can be named without loading the model)."""
+    return json.dumps({"input": "one raw string per row, shape (texts, 1)", "classes": list(data.classes),
+                       "maxlen": data.maxlen, "vocabulary_size": len(data.vocabulary),
+                       "standardize": "lower_and_strip_punctuation", "vocabulary": list(data.vocabulary)},
+                      indent=2) + "\n"
+
+
+def _text_inference(prepared, model):
+    from .text.classify_model import inference_model
+
+    return inference_model(prepared.windows, model)
 
 
 def train_script(prepared, jit_compile: bool = True) -> str:

@@ -19,16 +19,17 @@ from lstm_core.text.corpus import read_text  # noqa: E402
 from lstm_core.text.lm import TextPrepared, prepare_text  # noqa: E402
 from lstm_core.text.samples import DEFAULT_TEXT_SAMPLE, TEXT_SAMPLES  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
+from ui.live import live_run  # noqa: E402
 from ui.nav import page_links  # noqa: E402
-from ui.text_lm import (  # noqa: E402
-    bits_chart,
-    finish_interrupted,
-    render_generator,
-    render_samples,
-    train_text_live,
-)
+from ui.runs import shown_run, submit_run  # noqa: E402
+from ui.state import keep_settings  # noqa: E402
+from ui.text_lm import live_part, render_lm_results  # noqa: E402
+from ui.workspace import workspace_id  # noqa: E402
 
-RUN, PREPARED, DATA_ID = "lm_run", "lm_prepared", "lm_data_id"
+DATA_ID = "lm_data_id"
+SHOWN = "lm_shown_run"   # the store id of the run this page shows
+TASKS = ("text-lm",)
+keep_settings()
 # The settings this page shows; each widget's key is cfg.lm.<field>, so a finding's fix lands in it.
 FIELDS = ("level", "timesteps", "units", "layers", "embedding_dim", "dropout", "learning_rate", "batch_size",
           "epochs", "vocab_size", "seed_text", "temperature", "sample_length")
@@ -43,20 +44,27 @@ def apply_lm_fix(patch: dict) -> None:
         st.session_state[key(field)] = value
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def sample_bytes(name: str) -> bytes:
+    """A built-in text as the bytes a run is submitted with (exactly what the sample's .source() reads)."""
+    return TEXT_SAMPLES[name].make().encode("utf-8")
+
+
 def choose_text():
+    """(data id, bytes, file name, the sample's settings) of the chosen text, or None while there is none."""
     source = st.radio("Text", ["Built-in sample", "Upload a .txt file"], horizontal=True, key="lm_source")
     if source == "Built-in sample":
         name = st.selectbox("Sample", list(TEXT_SAMPLES), format_func=lambda n: TEXT_SAMPLES[n].title,
                             key="lm_sample", index=list(TEXT_SAMPLES).index(DEFAULT_TEXT_SAMPLE))
         st.caption(TEXT_SAMPLES[name].description)
-        return f"sample:{name}", TEXT_SAMPLES[name].source(), TEXT_SAMPLES[name].settings
+        return f"sample:{name}", sample_bytes(name), f"{name}.txt", TEXT_SAMPLES[name].settings
     upload = st.file_uploader("A plain-text file (.txt, UTF-8 preferred)", type=["txt", "md"], key="lm_upload",
                               help=how_to_change("max_text_chars"))
     if upload is None:
         st.info("Drop a .txt file here, or switch back to a built-in sample.")
         return None
     raw = upload.getvalue()
-    return f"upload:{hashlib.sha256(raw).hexdigest()[:16]}", read_text(raw, upload.name), {}
+    return f"upload:{hashlib.sha256(raw).hexdigest()[:16]}", raw, upload.name, {}
 
 
 def reset_for(data_id: str, settings: dict) -> None:
@@ -99,10 +107,12 @@ def vocabulary_view(prepared: TextPrepared) -> None:
     if not vocab:
         return
     counts = summary["windows"]
-    unit = "characters" if prepared.config.level == "char" else "words"
-    st.markdown(f"**{plain(summary['file'])}** · {summary['characters']:,} characters · {summary['tokens']:,} "
-                f"{unit} · vocabulary **{vocab['size']:,}** · windows {counts['train']:,} train · "
-                f"{counts['val']:,} validation (the last {prepared.config.val_fraction:.0%} of the text)")
+    # At character level the tokens are the characters: one count says it.
+    size = (f"{summary['characters']:,} characters" if prepared.config.level == "char" else
+            f"{summary['characters']:,} characters · {summary['tokens']:,} words")
+    st.markdown(f"**{plain(summary['file'])}** · {size} · vocabulary **{vocab['size']:,}** · windows "
+                f"{counts['train']:,} train · {counts['val']:,} validation (the last "
+                f"{prepared.config.val_fraction:.0%} of the text)")
     shown = prepared.corpus.vocab
     st.dataframe({"token": [shown.show(t) for t, _ in vocab["most_common"]],
                   "count": [c for _, c in vocab["most_common"]]}, height=220, width="stretch")
@@ -110,21 +120,21 @@ def vocabulary_view(prepared: TextPrepared) -> None:
         st.text(prepared.source.text[:1500])
 
 
-def main() -> None:
-    page_links()
+def checked_text() -> tuple[TextPrepared, bytes, str, RunConfig] | None:
+    """Sections 1 and 2: the text, its vocabulary and the checks; None while nothing can be trained."""
     chosen = choose_text()
     if chosen is None:
-        return
-    data_id, source, settings = chosen
+        return None
+    data_id, raw, name, settings = chosen
     reset_for(data_id, settings)
     config = settings_sidebar()
     if config is None:
-        return
+        return None
     try:
-        prepared = prepare_text(source, config)
+        prepared = prepare_text(read_text(raw, name), config)
     except Exception as exc:  # the page's boundary: an unexpected failure is a finding, never a traceback
         render_findings([translate(exc, area="reading the text")], key="lm-read", fixable=False)
-        return
+        return None
     st.subheader("1 · The text and its vocabulary")
     vocabulary_view(prepared)
     st.subheader("2 · Checks")
@@ -133,14 +143,36 @@ def main() -> None:
         st.success("No problems found.")
     for index, finding in enumerate(prepared.findings):
         _finding_with_fix(finding, index)
+    return prepared, raw, name, config
+
+
+def training_section(checked):
+    """Section 3: Train submits the run to a worker; while it trains, a fragment draws it from the run store."""
     st.subheader("3 · Train")
-    finish_interrupted(RUN)
-    ready = prepared.ready and not has_errors(prepared.findings)
-    if st.button("Train", type="primary", disabled=not ready, key="lm_train"):
-        train_text_live(prepared, RUN, PREPARED)
-    state = st.session_state.get(RUN)
-    if state is not None and state.status != "running":
-        _results(state, st.session_state[PREPARED])
+    prepared = checked[0] if checked is not None else None
+    ready = prepared is not None and prepared.ready and not has_errors(prepared.findings)
+    shown = shown_run(TASKS, shown_key=SHOWN)
+    busy = shown is not None and shown.active
+    clicked = st.button("Train", type="primary", disabled=not ready, key="lm_train",
+                        help=("Resolve the errors above first." if not ready else
+                              "Starts another run with the sidebar's settings; the one training goes on and stays "
+                              "on the Compare runs page." if busy else None))
+    if clicked and ready:
+        _, raw, name, _ = checked
+        submit_run(prepared, raw, name, shown_key=SHOWN, data_id=st.session_state.get(DATA_ID, ""))
+        shown = shown_run(TASKS, shown_key=SHOWN)
+    if shown is not None and shown.active:
+        live_run(shown.key, "lm", extra=live_part)
+    return shown
+
+
+def main() -> None:
+    workspace_id()
+    page_links()
+    checked = checked_text()
+    shown = training_section(checked)
+    if shown is not None and not shown.active:
+        render_lm_results(shown, checked[3] if checked is not None else None)
 
 
 def _finding_with_fix(finding, index: int) -> None:
@@ -148,19 +180,6 @@ def _finding_with_fix(finding, index: int) -> None:
     if finding.fix:
         label = "Apply fix: " + ", ".join(f"{k} → {v!r}" for k, v in finding.fix.items())
         st.button(label, key=f"lm-fix-{index}-{finding.code}", on_click=apply_lm_fix, args=(finding.fix,))
-
-
-def _results(state, prepared: TextPrepared) -> None:
-    st.subheader("4 · What it learnt")
-    st.caption(f"Run {state.status}" + (f": {state.reason}" if state.reason else "") + f" · {state.epochs_done} "
-               "epoch(s).")
-    if state.bits:
-        st.plotly_chart(bits_chart(state.bits, prepared, state.config.epochs), width="stretch", key="lm-bits")
-    render_samples(state.samples)
-    if state.findings:
-        render_findings(state.findings, key="lm-run", fixable=False)
-    if state.model is not None and state.epochs_done:
-        render_generator(state, prepared)
 
 
 main()

@@ -1,5 +1,5 @@
-"""Text classification: a CSV of texts and labels (or the built-in sample) → checks → live training → scores, the
-texts it got wrong, and a box to classify a typed sentence."""
+"""Text classification: a CSV of texts and labels (or the built-in sample) → checks → training in a worker, watched
+live → scores, the texts it got wrong, and a box to classify a typed sentence."""
 
 from __future__ import annotations
 
@@ -17,29 +17,27 @@ from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
 from lstm_core.text.classify import guess_text_roles, prepare_text_classification, read_text_csv  # noqa: E402
 from lstm_core.text.classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv  # noqa: E402
-from ui.classification import confusion_chart  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
+from ui.live import live_run  # noqa: E402
 from ui.nav import page_links  # noqa: E402
+from ui.runs import shown_run, submit_run  # noqa: E402
 from ui.state import keep_settings  # noqa: E402
 from ui.text_classification import (  # noqa: E402
     FIX,
-    PREPARED,
-    REPORT,
-    RUN,
     apply_fix,
-    finish_interrupted_run,
     key,
     length_histogram,
     read_config,
-    scores_table,
-    sentence_box,
+    render_text_results,
     set_settings,
     settings_sidebar,
     split_table,
-    train_live,
 )
+from ui.workspace import workspace_id  # noqa: E402
 
 DATA_ID = "text_data_id"
+SHOWN = "text_shown_run"  # the store id of the run this page shows
+TASKS = ("text-classify",)
 keep_settings()
 
 
@@ -89,7 +87,7 @@ def data_section():
             config = read_config()[0] or RunConfig(task="text-classify")
             set_settings(config.replace(text_column=roles.text_column, label_column=roles.label_column, maxlen=None))
     roles_section(dataset)
-    return dataset
+    return dataset, raw, name
 
 
 def roles_section(dataset) -> None:
@@ -146,48 +144,33 @@ def checks_section(dataset):
     return prepared
 
 
-def training_section(prepared) -> None:
+def training_section(prepared, source: tuple[bytes, str] | None):
+    """Train submits the run to a worker; while it trains, a fragment draws its live curve from the run store."""
     st.subheader("3 · Train")
-    finish_interrupted_run()
     ready = prepared is not None and prepared.ready and not has_errors(prepared.findings)
-    start = st.button("Train", type="primary", disabled=not ready, key="text_train",
-                      help=None if ready else "Resolve the errors above first.")
-    if start and ready:
-        train_live(prepared)
-
-
-def results_section() -> None:
-    state, prepared, report = st.session_state.get(RUN), st.session_state.get(PREPARED), st.session_state.get(REPORT)
-    if state is None:
-        return
-    st.subheader("4 · Results")
-    st.caption(f"Run: {state.status.replace('_', ' ')} after {state.epochs_done} epoch(s)"
-               f"{' · ' + plain(state.reason) if state.reason else ''}")
-    render_findings(state.findings, key="text-run", on_fix=apply_fix)
-    if report is None:
-        return
-    scores = report.report
-    (st.success if scores.accuracy > scores.baseline_accuracy else st.warning)(scores.verdict)
-    st.markdown(f"**Accuracy {scores.accuracy:.1%}** · majority baseline ({plain(scores.majority_class)}) "
-                f"{scores.baseline_accuracy:.1%}")
-    left, right = st.columns(2)
-    left.dataframe(scores_table(scores), width="stretch")
-    right.plotly_chart(confusion_chart(scores.confusion, prepared.classes), width="stretch")
-    st.markdown("**Misclassified test texts** (the most confident mistakes first)")
-    if len(report.mistakes):
-        st.dataframe(report.mistakes, hide_index=True, width="stretch")
-    else:
-        st.caption("None: every test text was classified correctly.")
-    sentence_box(prepared, state)
+    shown = shown_run(TASKS, shown_key=SHOWN)
+    busy = shown is not None and shown.active
+    clicked = st.button("Train", type="primary", disabled=not ready, key="text_train",
+                        help=("Resolve the errors above first." if not ready else
+                              "Starts another run with the sidebar's settings; the one training goes on and stays "
+                              "on the Compare runs page." if busy else None))
+    if clicked and ready:
+        submit_run(prepared, *source, shown_key=SHOWN, data_id=st.session_state.get(DATA_ID, ""))
+        shown = shown_run(TASKS, shown_key=SHOWN)
+    if shown is not None and shown.active:
+        live_run(shown.key, "text_page")  # not "text.": those keys are the settings
+    return shown
 
 
 def main() -> None:
+    workspace_id()
     page_links()
-    dataset = data_section()
+    loaded = data_section()
     settings_sidebar()
-    prepared = checks_section(dataset) if dataset is not None else None
-    training_section(prepared)
-    results_section()
+    prepared = checks_section(loaded[0]) if loaded is not None else None
+    shown = training_section(prepared, loaded[1:] if loaded is not None else None)
+    if shown is not None and not shown.active:
+        render_text_results(shown, read_config()[0])
 
 
 main()

@@ -41,10 +41,13 @@ def should_train(clicked: bool, ready: bool) -> tuple[bool, int | None]:
     return True, request["parent"] if request and not clicked else None
 
 
-def submit_run(prepared, raw: bytes, data_name: str, parent: int | None = None, shown_key: str = SHOWN) -> str:
-    """Hand the checked run to the job engine; it trains in a worker. The page then shows this run."""
+def submit_run(prepared, raw: bytes, data_name: str, parent: int | None = None, shown_key: str = SHOWN,
+               data_id: str | None = None) -> str:
+    """Hand the checked run to the job engine; it trains in a worker. The page then shows this run.
+    `data_id` names the data for run names (default: the Playground's); the text pages pass their own."""
+    data_id = st.session_state.get(DATA_ID, "") if data_id is None else data_id
     run_id = engine().submit(workspace_id(), prepared.config, raw, data_name, reader_for(prepared.config),
-                             st.session_state.get(DATA_ID, ""), parent)
+                             data_id, parent)
     st.session_state[shown_key] = run_id
     return run_id
 

@@ -1,8 +1,9 @@
 """Text classification on its page: its own settings (keys "text.<field>", apart from the Playground's), the
-text-length histogram, live training with a stop button, and the results with the sentence box."""
+text-length histogram, and a stored run's results with the sentence box (classified in the helper process)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -12,13 +13,19 @@ import streamlit as st
 
 from lstm_core.config import LIMITS, LOSSES, OUTPUT_ACTIVATIONS, ConfigError, RunConfig
 from lstm_core.errors import translate
-from lstm_core.pipeline import runner_for
+from lstm_core.jobs.calls import classify_texts, model_calls
+from lstm_core.text.classify import words
 
-from .findings import plain, render_finding
-from .training import LiveView
+from . import charts
+from .classification import confusion_chart
+from .export import export_part
+from .findings import plain, render_findings
+from .results import STATUS_TEXT, model_part, settings_note
+from .stored import report_of
+from .workspace import run_store
 
 PREFIX = "text."
-RUN, PREPARED, REPORT, FIX = "text_run", "text_prepared", "text_report", "text_last_fix"
+FIX = "text_last_fix"
 AUTO = "auto"
 # Settings the page offers, in the sidebar's order; the rest stay at RunConfig's defaults.
 FIELDS = ("text_column", "label_column", "vocab_size", "maxlen", "embedding_dim", "layers", "units", "bidirectional",
@@ -115,56 +122,6 @@ def length_histogram(lengths: np.ndarray, maxlen: int, truncated_share: float) -
     return figure
 
 
-def train_live(prepared) -> None:
-    """Vectorise, then fit with the shared Runner: the live chart, the stop button and the monitors as elsewhere."""
-    from lstm_core.text.classify_model import TEXT_JIT, vectorise
-
-    progress = st.progress(0.0, text="Learning the vocabulary from the training texts…")
-    try:
-        vectorise(prepared)
-    except Exception as exc:  # the page's boundary
-        progress.empty()
-        render_finding(translate(exc, area="vectorising the texts"), key="vectorise", fixable=False)
-        return
-    runner = runner_for(prepared, ticks=True, jit_compile=TEXT_JIT)
-    # Kept before fit: a click that interrupts the run leaves its model and curve in the session.
-    st.session_state[RUN], st.session_state[PREPARED] = runner.state, prepared
-    st.session_state.pop(REPORT, None)
-    stop_slot = st.empty()
-    stop_slot.button("Stop training", key="text_stop",
-                     help="Ends the run now; the model and the curve so far are kept.")
-    chart_column, notes_column = st.columns([3, 1])
-    chart, notes = chart_column.empty(), notes_column.empty()
-    runner.listeners.append(LiveView(progress, chart, prepared.config.epochs, notes))
-    try:
-        runner.run()
-    except Exception as exc:  # TensorFlow's errors become a finding
-        runner.state.status, runner.state.reason = "error", "training failed"
-        runner.state.findings.append(translate(exc))
-    for slot in (stop_slot, progress, chart, notes):
-        slot.empty()
-    finish_run()
-
-
-def finish_interrupted_run() -> None:
-    state = st.session_state.get(RUN)
-    if state is not None and state.status == "running":
-        state.status, state.reason = "stopped_early", f"stopped by you after {state.epochs_done} epoch(s)"
-        finish_run()
-
-
-def finish_run() -> None:
-    from lstm_core.text.classify_model import evaluate_text_classifier
-
-    state, prepared = st.session_state[RUN], st.session_state[PREPARED]
-    if state.model is None or state.status in ("diverged", "error") or state.epochs_done == 0:
-        return
-    try:
-        st.session_state[REPORT] = evaluate_text_classifier(prepared, state.model)
-    except Exception as exc:  # a model that cannot predict is reported, not raised
-        state.findings.append(translate(exc, area="evaluation"))
-
-
 def split_table(split_counts: dict) -> pd.DataFrame:
     table = pd.DataFrame(split_counts).fillna(0).astype(int)
     table.index.name = "class"
@@ -186,10 +143,51 @@ def probability_chart(row: pd.Series, classes: tuple[str, ...]) -> go.Figure:
     return figure
 
 
-def sentence_box(prepared, state) -> None:
-    from lstm_core.text.classify import words
-    from lstm_core.text.classify_model import predict_texts
+def render_text_results(record, current_config=None) -> None:
+    """A stored run's results, drawn for the settings it was trained with (never the sidebar's)."""
+    st.subheader("4 · Results")
+    reason = f": {record.reason}" if record.reason else ""
+    st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
+                f"{record.seconds:.1f} s · run {plain(record.name)}")
+    settings_note(record, current_config)
+    render_findings(record.findings, key="text-run", on_fix=apply_fix)
+    if record.epochs:
+        markers = [{"epoch": f.epoch, "code": f.code} for f in record.findings if f.epoch]
+        st.plotly_chart(charts.loss_chart(record.history, None, markers=markers, best_epoch=record.best_epoch),
+                        width="stretch", key="text-loss")
+    report = report_of(record)
+    if report is None:
+        return
+    scores = report.report
+    (st.success if scores.accuracy > scores.baseline_accuracy else st.warning)(scores.verdict)
+    st.markdown(f"**Accuracy {scores.accuracy:.1%}** · majority baseline ({plain(scores.majority_class)}) "
+                f"{scores.baseline_accuracy:.1%}")
+    left, right = st.columns(2)
+    left.dataframe(scores_table(scores), width="stretch")
+    right.plotly_chart(confusion_chart(scores.confusion, scores.classes), width="stretch")
+    st.markdown("**Misclassified test texts** (the most confident mistakes first)")
+    if len(report.mistakes):
+        st.dataframe(report.mistakes, hide_index=True, width="stretch")
+    else:
+        st.caption("None: every test text was classified correctly.")
+    if record.has_artifacts:
+        sentence_box(record, scores.classes)
+        model_part(record)
+        export_part(record)
 
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _vocabulary(run_id: str) -> frozenset[str] | None:
+    """The words the run's model knows, from its stored preprocessing.json (no model needed)."""
+    preprocessing = run_store().artifact(run_id, "preprocessing.json")
+    if not preprocessing:
+        return None
+    words_known = json.loads(preprocessing).get("vocabulary")
+    return frozenset(words_known) if words_known is not None else None
+
+
+def sentence_box(record, classes) -> None:
+    """Classify a typed sentence with the run's model, in the helper process."""
     sentence = st.text_input("Type a sentence to classify", key="text_sentence",
                              placeholder="e.g. I was charged twice for my order")
     if not sentence.strip():
@@ -198,13 +196,15 @@ def sentence_box(prepared, state) -> None:
         st.warning("That has no words once punctuation is stripped; type a few words.")
         return
     try:
-        table = predict_texts(prepared.windows, state.model, [sentence])
+        with st.spinner("Classifying…"):
+            table = model_calls().run(classify_texts, str(run_store().home), record.key, [sentence])
     except Exception as exc:  # the page's boundary
         st.error(f"Could not classify it: {plain(str(translate(exc).title))}")
         return
     row = table.iloc[0]
-    unknown = [w for w in words(sentence) if w not in set(prepared.windows.vocabulary)]
+    vocabulary = _vocabulary(record.key)
+    unknown = [w for w in words(sentence) if vocabulary is not None and w not in vocabulary]
     note = f" · unknown to the model: {', '.join(unknown)}" if unknown else ""
     st.markdown(f"Predicted: **{plain(row['predicted'])}** ({float(row['p_' + row['predicted']]):.1%}){plain(note)}")
-    st.plotly_chart(probability_chart(row, prepared.classes), width="stretch")
+    st.plotly_chart(probability_chart(row, tuple(classes)), width="stretch")
     st.dataframe(table.drop(columns=["text"]), hide_index=True, width="stretch")

@@ -1,21 +1,27 @@
-"""The language model on the page: live bits-per-character chart, samples as they are written, and a generate box."""
+"""The language model on the page: bits per character, the samples it wrote (verbatim), and a generate box.
+
+A run trains in a worker process and writes its samples to the run store as events; everything here reads a
+stored run (live or ended). Generation runs in the helper process, so the page never imports TensorFlow.
+"""
 
 from __future__ import annotations
-
-import io
-import tempfile
-import time
-from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from lstm_core.errors import translate
+from lstm_core.jobs.calls import generate_text, model_calls
 
 from .charts import _LAYOUT, TRAIN_COLOUR, VAL_COLOUR
-from .findings import plain
+from .export import export_part
+from .findings import plain, render_findings
+from .results import STATUS_TEXT, model_part, settings_note
+from .stored import prepared_of, report_of
+from .workspace import run_store
 
-REDRAW_SECONDS = 0.3
+GENERATED = "lm_generated"  # {"run", "seed", "text", "unknown"}: the last text the generate box wrote
+# Newest samples shown open; the older ones fold into an expander, so a long run stays readable.
+OPEN_SAMPLES = 4
 
 
 def bits_chart(bits: list[dict], prepared, epochs: int) -> go.Figure:
@@ -33,119 +39,94 @@ def bits_chart(bits: list[dict], prepared, epochs: int) -> go.Figure:
                                 name="unigram baseline", line={"dash": "dash", "color": "#444444"}))
     figure.update_layout(title="Bits per character (lower is better)", xaxis_title="epoch",
                          yaxis_title="bits per character", height=320, **_LAYOUT)
-    figure.update_xaxes(range=[0.5, max(epochs, 1) + 0.5])
+    figure.update_xaxes(range=[0.5, max(epochs, 1) + 0.5], dtick=1 if epochs <= 20 else None)
     return figure
 
 
-def render_samples(samples: list[dict], into=None) -> None:
-    box = into if into is not None else st.container()
-    with box.container():
-        st.markdown("**Samples** (seed in bold, then what the model wrote)")
-        for sample in reversed(samples):
-            label = "before training" if sample["epoch"] == 0 else f"after epoch {sample['epoch']}"
-            st.markdown(f"*{label}* · {seeded(sample['seed'], sample['text'])}")
+def render_samples(samples: list[dict]) -> None:
+    """Each sample as the model wrote it (seed first), in a code block: never read as Markdown."""
+    if not samples:
+        return
+    st.markdown("**Samples** (each starts with its seed, then what the model wrote)")
+    newest = list(reversed(samples))
+    for sample in newest[:OPEN_SAMPLES]:
+        _sample(sample)
+    if len(newest) > OPEN_SAMPLES:
+        with st.expander(f"Earlier samples ({len(newest) - OPEN_SAMPLES})"):
+            for sample in newest[OPEN_SAMPLES:]:
+                _sample(sample)
 
 
-def seeded(seed: str, text: str) -> str:
-    """The seed in bold, then the generated text; spaces outside the ** markers, or markdown shows no bold."""
-    core = seed.strip()
-    before, after = seed[:len(seed) - len(seed.lstrip())], seed[len(seed.rstrip()):]
-    bold = f"**{plain(core)}**" if core else ""
-    return f"{before}{bold}{after}{plain(text)}".replace("\n", "  \n")
+def _sample(sample: dict) -> None:
+    label = "before training" if sample["epoch"] == 0 else f"after epoch {sample['epoch']}"
+    seed = sample["seed"].replace("\n", "⏎")
+    st.caption(f"{label} · seed «{plain(seed)}»")
+    verbatim(sample["seed"] + sample["text"])
 
 
-class TextLiveView:
-    """Listener: progress bar, bits chart and the samples, redrawn as events arrive."""
-
-    def __init__(self, prepared, progress, chart, samples_slot):
-        self.prepared, self.progress, self.chart, self.samples_slot = prepared, progress, chart, samples_slot
-        self.epochs = prepared.config.epochs
-        self.steps, self.started = 1, time.monotonic()
-        self.samples: list[dict] = []
-        self.bits: list[dict] = []
-
-    def __call__(self, kind: str, payload: dict) -> None:
-        if kind == "start":
-            self.steps, self.started = max(1, payload["steps"]), time.monotonic()
-        elif kind == "tick":
-            done = (payload["epoch"] - 1 + min(payload["step"] / self.steps, 1.0)) / self.epochs
-            self._progress(done, f"Epoch {payload['epoch']}/{self.epochs}")
-        elif kind == "epoch_end":
-            self._progress(payload["epoch"] / self.epochs, f"Epoch {payload['epoch']}/{self.epochs} · loss "
-                                                            f"{payload['loss']:.4g}")
-        elif kind == "sample":
-            self.samples.append(payload)
-            if "bits_per_char" in payload:
-                self.bits.append(payload)
-                self.chart.plotly_chart(bits_chart(self.bits, self.prepared, self.epochs), width="stretch",
-                                        key=f"lm-live-{len(self.bits)}")
-            render_samples(self.samples, self.samples_slot)
-
-    def _progress(self, done: float, text: str) -> None:
-        elapsed = time.monotonic() - self.started
-        self.progress.progress(min(max(done, 0.0), 1.0), text=f"{text} · {elapsed:.0f} s")
+def verbatim(text: str) -> None:
+    """Generated text exactly as written: spaces, line breaks, *, _ and # included."""
+    st.code(text, language=None, wrap_lines=True)
 
 
-def train_text_live(prepared, run_key: str, prepared_key: str) -> None:
-    from lstm_core.text.lm import runner_for_text
-
-    runner = runner_for_text(prepared, ticks=True)
-    # Kept before fit: a click (Stop included) ends the script run, and what was learnt so far survives.
-    st.session_state[run_key], st.session_state[prepared_key] = runner.state, prepared
-    stop_slot = st.empty()
-    stop_slot.button("Stop training", key="lm_stop", help="Ends the run now; the model and samples so far are kept.")
-    progress = st.progress(0.0, text="Building and compiling the model (the first epoch includes compilation)…")
-    chart, samples = st.empty(), st.empty()
-    runner.listeners.append(TextLiveView(prepared, progress, chart, samples))
-    try:
-        runner.run()
-    except Exception as exc:  # the page's boundary: TensorFlow's errors become a finding
-        runner.state.status, runner.state.reason = "error", "training failed"
-        runner.state.findings.append(translate(exc))
-    for slot in (stop_slot, progress, chart, samples):
-        slot.empty()
+def live_part(record) -> None:
+    """The live fragment's extra for a language model: the bits chart and the samples written so far."""
+    bits = record.bits
+    if bits:
+        st.plotly_chart(bits_chart(bits, prepared_of(record), record.config.epochs), width="stretch")
+    render_samples(record.samples)
 
 
-def finish_interrupted(run_key: str) -> None:
-    state = st.session_state.get(run_key)
-    if state is not None and state.status == "running":
-        state.status, state.reason = "stopped_early", f"stopped by you after {state.epochs_done} epoch(s)"
+def render_lm_results(record, current_config=None, on_fix=None) -> None:
+    """What a stored run learnt, drawn for the settings it was trained with (never the sidebar's)."""
+    st.subheader("4 · What it learnt")
+    reason = f": {record.reason}" if record.reason else ""
+    st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
+                f"{record.seconds:.1f} s · run {plain(record.name)}")
+    settings_note(record, current_config)
+    render_findings(record.findings, key="lm-run", fixable=on_fix is not None, on_fix=on_fix)
+    report = report_of(record)
+    if isinstance(report, dict) and report.get("verdict"):
+        model, baseline = report["model"]["bits_per_char"], report["baselines"]["unigram"]["bits_per_char"]
+        (st.success if model < baseline else st.warning)(report["verdict"])
+    if record.bits:
+        st.plotly_chart(bits_chart(record.bits, prepared_of(record), record.config.epochs), width="stretch",
+                        key="lm-bits")
+    render_samples(record.samples)
+    if record.has_artifacts:
+        generator(record)
+        model_part(record)
+        export_part(record)
 
 
-def render_generator(state, prepared) -> None:
-    from lstm_core.text.generate import generate
-    from lstm_core.text.lm import context_before_sentence, default_seed
+def generator(record) -> None:
+    """A box to write more text with the run's model; it runs in the helper process."""
+    from lstm_core.text.lm import default_seed
 
-    config, corpus = state.config, prepared.corpus
+    prepared = prepared_of(record)
+    config = record.config
     st.markdown("**Generate**")
     with st.form("lm_generate"):
         left, middle, right, last = st.columns([3, 1, 1, 1])
-        seed_text = left.text_input("Seed", value=config.seed_text or default_seed(corpus, config.timesteps),
+        seed_text = left.text_input("Seed", value=config.seed_text or default_seed(prepared.corpus, config.timesteps),
                                     key="lm_gen_seed")
         length = middle.number_input("Length", 1, 5000, value=config.sample_length, key="lm_gen_length")
         temperature = right.number_input("Temperature", 0.0, 5.0, value=config.temperature, step=0.1,
                                          key="lm_gen_temperature", help="Below 0.1: always the likeliest token.")
         seed = last.number_input("Random seed", 0, 2**31 - 1, value=0, key="lm_gen_random_seed")
-        go_clicked = st.form_submit_button("Generate")
-    if go_clicked:
+        clicked = st.form_submit_button("Generate")
+    if clicked:
         try:
-            result = generate(state.model, corpus.vocab, seed_text, int(length), float(temperature),
-                              config.timesteps, context_before_sentence(corpus, config.timesteps), int(seed))
+            with st.spinner("Writing…"):
+                result = model_calls().run(generate_text, str(run_store().home), record.key, seed_text, int(length),
+                                           float(temperature), int(seed))
         except Exception as exc:  # shown in place, never a traceback
             st.error(translate(exc, area="generating").detail)
             return
-        if result.unknown:
+        st.session_state[GENERATED] = {"run": record.key, **result.to_dict()}
+    generated = st.session_state.get(GENERATED)
+    if generated and generated["run"] == record.key:
+        if generated["unknown"]:
             st.warning("Not in the text's vocabulary, left out of the seed: "
-                       + ", ".join(repr(t) for t in result.unknown))
-        st.session_state["lm_generated"] = seeded(result.seed, result.text)
-    if "lm_generated" in st.session_state:
-        st.markdown(st.session_state["lm_generated"])
-    st.download_button("Download the model (.keras)", data=_model_bytes(state), file_name="text_model.keras",
-                       mime="application/octet-stream", key="lm_download")
-
-
-def _model_bytes(state) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.keras"
-        state.model.save(path)
-        return io.BytesIO(path.read_bytes()).getvalue()
+                       + plain(", ".join(repr(t) for t in generated["unknown"])))
+        verbatim(generated["seed"] + generated["text"])

@@ -91,6 +91,8 @@ def _loaded(home: str, run_id: str):
 
             vectorise(prepared)
         model = keras.saving.load_model(Path(store.run_dir(run_id)) / "model.keras", safe_mode=True)
+        if record.config.task == "text-classify" and model.inputs[0].dtype == "string":
+            model = model.layers[-1]  # the trained part; predict_texts puts this run's vectoriser in front again
         _models[key] = (prepared, model)
         while len(_models) > KEPT_MODELS:
             _models.popitem(last=False)

@@ -4,7 +4,6 @@ keys as sequence classification, plus the misclassified test texts)."""
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from ..config import RunConfig
@@ -79,7 +78,8 @@ def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict)
 
 def write_text_outputs(directory: Path, prepared, state) -> dict:
     """model.keras takes raw strings (the vectoriser in front of the trained model); config.json the settings;
-    preprocessing.json the classes in output order, the sequence length and the vocabulary's size."""
+    preprocessing.json the classes in output order, the sequence length and the vocabulary."""
+    from ..export import text_preprocessing_json
     from .classify_model import inference_model
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -88,7 +88,5 @@ def write_text_outputs(directory: Path, prepared, state) -> dict:
              "preprocessing": directory / "preprocessing.json"}
     inference_model(data, state.model).save(paths["model"])
     paths["config"].write_text(prepared.config.to_json() + "\n")
-    paths["preprocessing"].write_text(json.dumps({
-        "input": "one raw string per row, shape (texts, 1)", "classes": list(data.classes), "maxlen": data.maxlen,
-        "vocabulary_size": len(data.vocabulary), "standardize": "lower_and_strip_punctuation"}, indent=2) + "\n")
+    paths["preprocessing"].write_text(text_preprocessing_json(data))
     return {key: str(path) for key, path in paths.items()}

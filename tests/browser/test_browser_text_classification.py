@@ -28,6 +28,7 @@ def test_train_on_the_sample_and_classify_a_typed_sentence(app):
     model, majority, baseline = ACCURACY.search(accuracy.inner_text()).groups()
     assert majority == "billing" and float(model) > float(baseline) + 30
     assert "Confusion matrix (test part)" in app.chart_titles()
+    assert app.wait_for_loss_points(4) == 4  # the run's own curve, like every other task's
 
     box = page.get_by_label("Type a sentence to classify")
     app.rerun_after(lambda: (box.fill("the app shows an error when I log in"), box.press("Enter")),
