@@ -75,6 +75,10 @@ def test_a_run_trains_live_in_a_worker_is_stopped_then_classifies_a_sentence_and
     record = shown_record(at, SHOWN)
     assert record.status == "stopped_early" and 4 <= record.epochs < 60 and record.reason == "stopped by you"
 
+    preprocessing = json.loads(store.artifact(record.key, "preprocessing.json"))
+    assert preprocessing["classes"] == ["billing", "delivery", "technical"] and "parcel" in preprocessing["vocabulary"]
+    assert store.artifact(record.key, "model.keras")
+
     # The results come from the stored run: its final curve, scores, confusion matrix and mistakes.
     [loss] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
               if json.loads(c.proto.spec)["layout"]["title"]["text"] == "Loss per epoch"]
