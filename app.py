@@ -31,11 +31,10 @@ from ui import charts  # noqa: E402
 from ui.classification import data_view, role_controls, summary_line  # noqa: E402
 from ui.controls import column_controls, flag_settings, read_config, settings_sidebar  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
-from ui.live import live_run  # noqa: E402
 from ui.lr_finder import lr_finder_part  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
-from ui.runs import change_one_thing, should_train, shown_run, submit_run  # noqa: E402
+from ui.runs import change_one_thing, should_train, shown_run, submit_run, train_part  # noqa: E402
 from ui.sampling import layout_control, reshape_for, reshaped, sampling_caption  # noqa: E402
 from ui.settings_file import apply_pending_settings, settings_file_uploader  # noqa: E402
 from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
@@ -201,18 +200,14 @@ def training_section(prepared: Prepared | ClassPrepared | None, source: tuple[by
     st.subheader("3 · Train")
     ready = prepared is not None and not has_errors(prepared.findings)
     lr_finder_part(prepared if ready else None, source)
-    shown = shown_run()
-    busy = shown is not None and shown.active
-    start = st.button("Train", type="primary", disabled=not ready, key="train",
-                      help=("Resolve the errors above first." if not ready else
-                            "Starts another run with the sidebar's settings; the one training goes on and stays on "
-                            "the Compare runs page." if busy else None))
-    go, parent = should_train(start, ready)
-    if go:
-        submit_run(prepared, *source, parent=parent)
-        shown = shown_run()
-    if shown is not None and shown.active:
-        live_run(shown.key, "playground")
+
+    def submit(clicked: bool) -> bool:
+        go, parent = should_train(clicked, ready)
+        if go:
+            submit_run(prepared, *source, parent=parent)
+        return go
+
+    train_part(ready, "train", "playground", clicked_means_train=submit)
 
 
 def main() -> None:

@@ -19,9 +19,8 @@ from lstm_core.text.corpus import read_text  # noqa: E402
 from lstm_core.text.lm import TextPrepared, prepare_text  # noqa: E402
 from lstm_core.text.samples import DEFAULT_TEXT_SAMPLE, TEXT_SAMPLES  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
-from ui.live import live_run  # noqa: E402
 from ui.nav import page_links  # noqa: E402
-from ui.runs import shown_run, submit_run  # noqa: E402
+from ui.runs import submit_run, train_part  # noqa: E402
 from ui.state import keep_settings  # noqa: E402
 from ui.text_lm import live_part, render_lm_results  # noqa: E402
 from ui.workspace import workspace_id  # noqa: E402
@@ -151,18 +150,14 @@ def training_section(checked):
     st.subheader("3 · Train")
     prepared = checked[0] if checked is not None else None
     ready = prepared is not None and prepared.ready and not has_errors(prepared.findings)
-    shown = shown_run(TASKS, shown_key=SHOWN)
-    busy = shown is not None and shown.active
-    clicked = st.button("Train", type="primary", disabled=not ready, key="lm_train",
-                        help=("Resolve the errors above first." if not ready else
-                              "Starts another run with the sidebar's settings; the one training goes on and stays "
-                              "on the Compare runs page." if busy else None))
-    if clicked and ready:
-        _, raw, name, _ = checked
-        submit_run(prepared, raw, name, shown_key=SHOWN, data_id=st.session_state.get(DATA_ID, ""))
-        shown = shown_run(TASKS, shown_key=SHOWN)
-    if shown is not None and shown.active:
-        live_run(shown.key, "lm", extra=live_part)
+
+    def submit(clicked: bool) -> bool:
+        if clicked and ready:
+            _, raw, name, _ = checked
+            submit_run(prepared, raw, name, shown_key=SHOWN, data_id=st.session_state.get(DATA_ID, ""))
+        return clicked and ready
+
+    _, shown = train_part(ready, "lm_train", "lm", TASKS, SHOWN, clicked_means_train=submit, extra=live_part)
     return shown
 
 

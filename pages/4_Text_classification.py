@@ -18,9 +18,8 @@ from lstm_core.findings import ProblemError, has_errors  # noqa: E402
 from lstm_core.text.classify import guess_text_roles, prepare_text_classification, read_text_csv  # noqa: E402
 from lstm_core.text.classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
-from ui.live import live_run  # noqa: E402
 from ui.nav import page_links  # noqa: E402
-from ui.runs import shown_run, submit_run  # noqa: E402
+from ui.runs import submit_run, train_part  # noqa: E402
 from ui.state import keep_settings  # noqa: E402
 from ui.text_classification import (  # noqa: E402
     FIX,
@@ -148,17 +147,14 @@ def training_section(prepared, source: tuple[bytes, str] | None):
     """Train submits the run to a worker; while it trains, a fragment draws its live curve from the run store."""
     st.subheader("3 · Train")
     ready = prepared is not None and prepared.ready and not has_errors(prepared.findings)
-    shown = shown_run(TASKS, shown_key=SHOWN)
-    busy = shown is not None and shown.active
-    clicked = st.button("Train", type="primary", disabled=not ready, key="text_train",
-                        help=("Resolve the errors above first." if not ready else
-                              "Starts another run with the sidebar's settings; the one training goes on and stays "
-                              "on the Compare runs page." if busy else None))
-    if clicked and ready:
-        submit_run(prepared, *source, shown_key=SHOWN, data_id=st.session_state.get(DATA_ID, ""))
-        shown = shown_run(TASKS, shown_key=SHOWN)
-    if shown is not None and shown.active:
-        live_run(shown.key, "text_page")  # not "text.": those keys are the settings
+
+    def submit(clicked: bool) -> bool:
+        if clicked and ready:
+            submit_run(prepared, *source, shown_key=SHOWN, data_id=st.session_state.get(DATA_ID, ""))
+        return clicked and ready
+
+    # The live view's keys start "text_page", not "text.": those keys are the settings.
+    _, shown = train_part(ready, "text_train", "text_page", TASKS, SHOWN, clicked_means_train=submit)
     return shown
 
 

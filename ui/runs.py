@@ -17,6 +17,7 @@ from lstm_core.runs import (
     show_value,
 )
 
+from .live import live_run
 from .state import DATA_ID, set_widgets
 from .workspace import run_store, workspace_id
 
@@ -63,6 +64,26 @@ def shown_run(tasks: tuple[str, ...] = PLAYGROUND_TASKS, shown_key: str = SHOWN)
         runs = store.list_runs(workspace, tasks)
         record = runs[-1] if runs else None
     return record
+
+
+def train_part(ready: bool, key: str, where: str, tasks: tuple[str, ...] = PLAYGROUND_TASKS,
+               shown_key: str = SHOWN, clicked_means_train=None, extra=None) -> tuple[bool, RunRecord | None]:
+    """The Train button and, while the shown run is queued or training, its live view.
+
+    Returns (clicked, the shown run). `clicked_means_train(clicked)` decides whether to submit, and submits (it
+    gets the click and returns True once it has); the view then follows the new run.
+    """
+    shown = shown_run(tasks, shown_key)
+    busy = shown is not None and shown.active
+    clicked = st.button("Train", type="primary", disabled=not ready, key=key,
+                        help=("Resolve the errors above first." if not ready else
+                              "Starts another run with the sidebar's settings; the one training goes on and stays "
+                              "on the Compare runs page." if busy else None))
+    if clicked_means_train is not None and clicked_means_train(clicked):
+        shown = shown_run(tasks, shown_key)
+    if shown is not None and shown.active:
+        live_run(shown.key, where, extra=extra)
+    return clicked, shown
 
 
 def workspace_runs() -> list[RunRecord]:

@@ -235,3 +235,23 @@ def test_multi_step_forecast_on_the_auto_head_and_the_arch001_fix(app):
     assert not app.exception, app.exception
     assert boxes(app, "error") == []
     assert not app.button(key="train").disabled
+
+
+def test_pressing_train_again_during_a_run_keeps_the_first(app):
+    """A second Train while a run trains starts (or queues) a second run; the first trains to its end too."""
+    from lstm_core.jobs import wait_for
+    from lstm_core.store import RunStore
+
+    settings(app, epochs=200, units=4)
+    app.button(key="train").click().run()
+    first = app.session_state["shown_run"]
+    settings(app, epochs=1)
+    assert "another run" in app.button(key="train").help
+    train(app)
+    second = app.session_state["shown_run"]
+    assert second != first and shown_record(app).config.epochs == 1
+    store = RunStore()
+    assert store.get(first).active, "the first run goes on"
+    store.request_stop(first, "stopped by the test")
+    assert wait_for(store, first, timeout=120) == "stopped_early"
+    assert [r.key for r in store.list_runs(app.session_state["workspace_id"])] == [first, second]
