@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
-# 16 random bytes = 128 bits, URL-safe base64 without padding: 22 characters.
+# 16 random bytes = 128 bits, as 32 hex digits: safe in a URL and never read as a command-line option.
 TOKEN_BYTES = 16
 _PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 # Runs the CLI records land here unless --workspace names another.
@@ -13,7 +13,7 @@ CLI_WORKSPACE = "cli"
 
 
 def new_workspace_id() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    return secrets.token_hex(TOKEN_BYTES)
 
 
 def valid_workspace_id(value: object) -> bool:

@@ -98,7 +98,9 @@ def test_a_text_classifier_is_recorded_with_its_report(trainings, home):
     assert record.metrics["model"]["accuracy"] == pytest.approx(printed["metrics"]["model"]["accuracy"])
     names = set(store.artifact_names(record.key))
     assert {"model.keras", "config.json", "history.csv", "metrics.json", "report.json"} <= names
-    assert "preprocessing.json" not in names, "a numeric classifier's preprocessing does not fit a text classifier"
+    # A text classifier's own preprocessing: its classes and vocabulary, no scaler or feature columns.
+    preprocessing = json.loads(store.artifact(record.key, "preprocessing.json"))
+    assert "vocabulary" in preprocessing and "scale" not in preprocessing
 
 
 def test_runs_lists_the_workspace_and_only_it(forecast, lstm):
