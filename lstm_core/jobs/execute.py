@@ -87,7 +87,7 @@ def execute_run(store: RunStore, run_id: str) -> str:
     try:
         prepared = prepare_from(record.reader, store.data_bytes(record.data_ref), record.data_name, record.config)
     except Exception as exc:  # data that no longer reads is the run's failure, not the worker's
-        store.fail(run_id, "the data could not be read again", _translated(exc, "reading the data"))
+        store.fail(run_id, "the data could not be read again", translate(exc, area="reading the data"))
         return "error"
     if has_errors(prepared.findings):
         for finding in prepared.findings:
@@ -98,7 +98,7 @@ def execute_run(store: RunStore, run_id: str) -> str:
     try:
         state = train_recorded(store, run_id, prepared)
     except Exception as exc:  # TensorFlow's errors become the run's finding
-        store.fail(run_id, "training failed", _translated(exc, "training"))
+        store.fail(run_id, "training failed", translate(exc, area="training"))
         return "error"
     return _finish(store, run_id, prepared, state)
 
@@ -119,7 +119,7 @@ def _finish(store: RunStore, run_id: str, prepared, state) -> str:
         try:
             report = evaluate_task(prepared, state.model)
         except Exception as exc:  # a model that cannot predict is reported, not raised
-            store.add_finding(run_id, _translated(exc, "evaluation"))
+            store.add_finding(run_id, translate(exc, area="evaluation"))
     return record_end(store, run_id, prepared, state, report)
 
 
@@ -131,17 +131,13 @@ def record_end(store: RunStore, run_id: str, prepared, state, report) -> str:
         try:
             store.write_artifacts(run_id, run_outputs(prepared, state, report))
         except Exception as exc:
-            store.add_finding(run_id, _translated(exc, "saving the run"))
+            store.add_finding(run_id, translate(exc, area="saving the run"))
     metrics, verdict = report_metrics(report)
     reason = state.reason
     if state.status == "stopped_early" and reason and reason in (store.stop_reason(run_id), SERVER_STOPPED):
         reason = f"{reason} after {state.epochs_done} epoch(s)"
     store.finish(run_id, state.status, reason, state.best_epoch, state.jit_compile, metrics, verdict)
     return state.status
-
-
-def _translated(exc: Exception, area: str):
-    return translate(exc, area=area)
 
 
 def wait_for(store: RunStore, run_id: str, timeout: float = 300.0, poll: float = 0.2) -> str:
