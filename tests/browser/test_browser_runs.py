@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -34,9 +35,10 @@ def test_a_shared_link_opens_the_same_setup_in_a_fresh_browser(app, browser):
         other = type(app)(page)
         other.wait_for_charts(1)
         assert "Monthly sales" in other.selected("Sample")
-        assert page.get_by_label("Units per layer", exact=True).input_value() == "48"
-        assert page.get_by_label("Bidirectional", exact=True).is_checked()
-        assert page.get_by_label("Model the changes (difference the series)", exact=True).is_checked()
+        # Retrying assertions: under load the sidebar can still be drawing when the first chart appears.
+        expect(page.get_by_label("Units per layer", exact=True)).to_have_value("48", timeout=30_000)
+        expect(page.get_by_label("Bidirectional", exact=True)).to_be_checked(timeout=30_000)
+        expect(page.get_by_label("Model the changes (difference the series)", exact=True)).to_be_checked(timeout=30_000)
         other.assert_no_exception()
     finally:
         context.close()
