@@ -50,6 +50,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/first_paint.py
 	$(BIN)/python bench/lr_find_speed.py
 	$(BIN)/python bench/first_point.py
+	$(BIN)/python bench/compile_once.py
 	$(BIN)/python bench/memory.py
 
 clean:

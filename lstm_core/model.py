@@ -91,10 +91,14 @@ def make_optimizer(config: RunConfig):
     return kinds[config.optimizer](learning_rate=config.learning_rate)
 
 
-def compile_model(model, config: RunConfig, jit_compile: bool = True, n_classes: int | None = None) -> None:
+def compile_model(model, config: RunConfig, jit_compile: bool = True, n_classes: int | None = None):
+    """(model to train, kept): `model` compiled, or, in a worker, a kept compiled model of the same shape
+    (compiled.py)."""
+    from .compiled import compiled
+
     _, _, loss = config.head(n_classes)
-    model.compile(optimizer=make_optimizer(config), loss=loss, jit_compile=jit_compile,
-                  steps_per_execution=STEPS_PER_EXECUTION)
+    return compiled(model, make_optimizer(config), loss=loss, jit_compile=jit_compile,
+                    steps_per_execution=STEPS_PER_EXECUTION)
 
 
 def summarize(model) -> ModelSummary:

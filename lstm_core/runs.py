@@ -63,6 +63,7 @@ class RunRecord:
     source: str = "page"
     epoch_seconds: list[float] = field(default_factory=list)
     jit_compile: bool | None = None
+    compiled_kept: bool = False  # its compiled step came from an earlier run of the same shape in its worker
     samples: list[dict] = field(default_factory=list)
     created: float = 0.0
     started: float | None = None

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .compiled import forget
 from .config import RunConfig
 from .findings import Finding
 from .limits import how_to_change, limit
@@ -32,6 +33,7 @@ class RunState:
     findings: list[Finding] = field(default_factory=list)
     model: Any = None
     jit_compile: bool = True
+    compiled_kept: bool = False  # the compiled step came from an earlier run of the same shape (compiled.py)
     best_epoch: int | None = None
 
     @property
@@ -89,7 +91,7 @@ class Runner:
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
                                                            restore_best_weights=True))
         self.emit("start", {"epochs": config.epochs, "steps": math.ceil(len(x_train) / config.batch_size),
-                            "samples": len(x_train)})
+                            "samples": len(x_train), "kept": state.compiled_kept})
 
         def fit() -> None:
             # A fresh order generator per fit: a retry without XLA replays the same batches from the first epoch.
@@ -103,6 +105,7 @@ class Runner:
             # XLA refuses a few layer options ("… on XLA_CPU_JIT"); the same model trains without it.
             if not state.jit_compile or state.epochs_done or "XLA" not in str(exc):
                 raise
+            forget(state.model)
             state.jit_compile = False
             self._build()
             fit()
@@ -118,9 +121,11 @@ class Runner:
         """
         # A classifier's data says its classes, sequence length and pad value; windows for a forecast say none.
         options = getattr(self.windows, "model_options", {})
-        self.state.model = build_model(self.config, self.windows.features, **options)
-        compile_model(self.state.model, self.config, jit_compile=self.state.jit_compile,
-                      n_classes=options.get("n_classes"))
+        self.state.model, kept = compile_model(build_model(self.config, self.windows.features, **options),
+                                               self.config, jit_compile=self.state.jit_compile,
+                                               n_classes=options.get("n_classes"))
+        # Whether the compiled step came from an earlier run of this shape in this worker (it then starts at speed).
+        self.state.compiled_kept = kept
 
     def _finish(self, callbacks) -> None:
         state = self.state

@@ -33,6 +33,8 @@ def render_results(record, current_config=None) -> None:
     reason = f": {record.reason}" if record.reason else ""
     xla = {True: " · compiled with XLA", False: " · without XLA (a short run ends sooner without compiling)"}.get(
         record.jit_compile, "")
+    if record.compiled_kept:
+        xla += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
     st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
                 f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
     settings_note(record, current_config)

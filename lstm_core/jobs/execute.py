@@ -34,6 +34,8 @@ class StoreWriter:
     def _write(self, kind: str, payload: dict) -> None:
         if kind == "start":
             self.store.set_started(self.run_id, payload["steps"], self.runner.state.jit_compile)
+            self.store.add_event(self.run_id, "compiled", {"xla": self.runner.state.jit_compile,
+                                                           "kept": payload.get("kept", False)})
         elif kind == "tick":
             self.store.set_progress(self.run_id, payload["epoch"], payload["step"], payload["elapsed"])
         elif kind == "epoch_end":

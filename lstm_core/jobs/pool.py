@@ -15,9 +15,11 @@ import os
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
+from ..compiled import shape_hint
+from ..config import RunConfig
 from ..limits import limit
 from ..store import RunStore
 from .spawning import spawn_context
@@ -38,6 +40,12 @@ class Worker:
     runs_done: int = 0
     retiring: bool = False
     started: float = 0.0
+    shapes: list[str] = field(default_factory=list)  # shape hints of the models it keeps compiled, newest last
+
+    def kept(self, hint: str) -> None:
+        if hint in self.shapes:
+            self.shapes.remove(hint)
+        self.shapes = [*self.shapes, hint][-limit("compiled_per_worker"):]
 
     @property
     def idle(self) -> bool:
@@ -48,8 +56,10 @@ class LocalEngine:
     """submit / stop / status / events for runs trained by this machine's worker processes."""
 
     def __init__(self, store: RunStore, size: int | None = None, worker_runs: int | None = None,
-                 worker_memory_mb: int | None = None, spare: bool = True):
+                 worker_memory_mb: int | None = None, spare: bool = True, warm_up: bool = True):
         self.store = store
+        # A new worker traces and compiles the newest run's model (or the default sample's) while it waits.
+        self.warm_up = warm_up
         self.size = size or limit("max_concurrent_trainings")
         self.worker_runs = worker_runs or limit("worker_runs")
         self.worker_memory_mb = worker_memory_mb or limit("worker_memory_mb")
@@ -185,12 +195,15 @@ class LocalEngine:
         for run_id in store.queued():
             if not free:
                 return
-            worker = free[0]
+            hint = shape_hint(store.setup(run_id))
+            # A worker that keeps this shape compiled starts the run at steady speed.
+            worker = next((w for w in free if hint in w.shapes), free[0])
             if store.claim(run_id, worker.process.pid):
                 worker.run_id = run_id
+                worker.kept(hint)
                 self._last_assigned = time.monotonic()
                 _send(worker.connection, ("run", run_id))
-                free.pop(0)
+                free.remove(worker)
 
     def _keep_spare(self) -> None:
         """Start workers so that one waits warm (or queued runs have one each), never more than `size` in all."""
@@ -208,13 +221,28 @@ class LocalEngine:
         # A spawned process inherits this environment: keep TensorFlow's start-up chatter out of the server's log.
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         parent_end, child_end = self._context.Pipe()
-        process = self._context.Process(target=worker_main, args=(str(self.store.home), child_end),
+        warm = self._warm_setup() if self.warm_up else None
+        process = self._context.Process(target=worker_main, args=(str(self.store.home), child_end, warm),
                                         name="lstm-playground-worker", daemon=True)
         process.start()
         child_end.close()
         worker = Worker(process, parent_end, started=time.monotonic())
+        if warm:
+            worker.kept(shape_hint(warm))
         self.workers.append(worker)
         return worker
+
+    def _warm_setup(self) -> dict:
+        """The newest run's setup, or on a new store the default sample's (what a first visitor trains)."""
+        newest = self.store.setup()
+        if newest is not None:
+            return newest
+        from ..samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
+
+        sample = SAMPLES[DEFAULT_SAMPLE]
+        config = RunConfig(target=sample.target, features=sample.features, season=sample.season, **sample.settings)
+        return {"reader": "csv", "data_ref": self.store.put_data(sample_csv(DEFAULT_SAMPLE)),
+                "data_name": f"{DEFAULT_SAMPLE}.csv", "config": config.to_dict()}
 
 
 def describe_exit(code: int | None) -> str:

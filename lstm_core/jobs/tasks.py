@@ -6,11 +6,12 @@ the data the worker trained on.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
 
-from ..config import RunConfig
+from ..config import CLASSIFY_TASKS, RunConfig
 from ..store.codec import dumps_report
 
 # How the stored bytes are read: a CSV table, a plain text, or a CSV of labelled texts.
@@ -43,9 +44,12 @@ def prepare_from(reader: str, raw: bytes, name: str, config: RunConfig):
     return prepare_any(load_csv(raw, name), config)
 
 
-# XLA compiles for a few seconds before the first epoch and then runs about twice as fast: below this much work
-# (training windows × epochs × timesteps) a run ends sooner without it (bench/first_point.py).
-XLA_MIN_WORK = 2_000_000
+# XLA compiles for ~3 s more than a plain trace before the first epoch and then runs each step about twice as
+# fast (default sample, cold worker: whole fit 7.8 s with it vs 8.2 s without; 0.12 vs 0.22 s an epoch). Below
+# this much work (training windows × epochs × timesteps) a run ends sooner without it. A worker that keeps the
+# shape compiled (compiled.py) pays neither; the choice still depends on the run alone, so the same settings
+# always train the same way.
+XLA_MIN_WORK = 500_000
 
 
 def worth_compiling(prepared) -> bool:
@@ -72,6 +76,37 @@ def runner_for_task(prepared, ticks: bool = True, listeners=()):
             vectorise(prepared)
         return runner_for(prepared, listeners, ticks=ticks, jit_compile=TEXT_JIT)
     return runner_for(prepared, listeners, ticks=ticks, jit_compile=worth_compiling(prepared))
+
+
+# Keras validates in batches of 32 when fit gets no validation batch size.
+VALIDATION_BATCH = 32
+
+
+def warm_up(prepared) -> bool:
+    """Trace and compile the model this prepared run will train, so that a run of the same shape in this process
+    starts at steady speed (compiled.py keeps it). XLA compiles once per batch shape, so the few windows trained on
+    keep the run's last, short batch of the training and validation parts; scoring the test part traces the
+    predict step. Forecasts and sequence classifiers only; returns whether it warmed anything."""
+    windows, config = prepared.windows, prepared.config
+    if config.task not in ("forecast", *CLASSIFY_TASKS) or not dataclasses.is_dataclass(windows) \
+            or not len(getattr(windows, "x_val", ())):
+        return False
+    from ..pipeline import runner_for
+
+    def few(array, batch: int):
+        return array[:min(len(array), 2 * batch + len(array) % batch)]
+
+    short = dataclasses.replace(windows, x_train=few(windows.x_train, config.batch_size),
+                                y_train=few(windows.y_train, config.batch_size),
+                                x_val=few(windows.x_val, VALIDATION_BATCH), y_val=few(windows.y_val, VALIDATION_BATCH))
+    trial = dataclasses.replace(prepared, config=config.replace(epochs=1, early_stopping=False), windows=short)
+    state = runner_for(trial, monitors=False, jit_compile=worth_compiling(prepared)).run()
+    evaluate_task(prepared, state.model)
+    if config.task == "forecast":
+        from ..pipeline import forecast
+
+        forecast(prepared, state.model, 1)
+    return True
 
 
 def evaluate_task(prepared, model):

@@ -5,16 +5,21 @@ from __future__ import annotations
 import os
 
 
-def worker_main(home: str, connection) -> None:
+def worker_main(home: str, connection, warm: dict | None = None) -> None:
     """Entry point of a spawn-started worker. Messages in: ("run", run_id) or ("exit",); out: ("ready", pid) once
-    warm, then ("done", run_id, rss_mb) after each run."""
+    warm, then ("done", run_id, rss_mb) after each run. `warm` is a run's setup (RunStore.setup) whose model is
+    traced and compiled before the worker says it is ready."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras  # noqa: F401  the warm part: a Train click no longer pays TensorFlow's import
 
+    from ..compiled import keep_compiled
     from ..store import RunStore
     from .execute import execute_run
 
     store = RunStore(home)
+    keep_compiled()  # a second run of the same shape in this worker skips the trace and compile
+    if warm:
+        _warm_up(store, warm)
     connection.send(("ready", os.getpid()))
     while True:
         try:
@@ -32,6 +37,19 @@ def worker_main(home: str, connection) -> None:
             connection.send(("done", run_id, rss_mb()))
         except OSError:
             return  # the server is gone
+
+
+def _warm_up(store, setup: dict) -> None:
+    from ..config import RunConfig
+    from .tasks import prepare_from, warm_up
+
+    try:
+        prepared = prepare_from(setup["reader"], store.data_bytes(setup["data_ref"]), setup["data_name"],
+                                RunConfig.from_dict(setup["config"]))
+        if prepared.ready:
+            warm_up(prepared)
+    except Exception:  # a warm-up is a head start only: whatever stops it, the worker still serves
+        pass
 
 
 def rss_mb() -> float:

@@ -66,11 +66,18 @@ class GradientProbe:
 
     def measure(self, model, epoch: int) -> Probe | None:
         started = time.perf_counter()
+        # An LSTM cell draws its dropout masks even when not training, which moves its seed state: a look must leave
+        # that state as it found it, or whether the probe could afford a look would change the run's later masks.
+        seeds = [v for v in model.variables if v.path.endswith("seed_generator_state")]
+        saved = [np.array(v.numpy()) for v in seeds]
         try:
             probe = self._measure(model, epoch)
         except Exception as exc:  # a look that fails must never stop training; the probe just stops looking
             self.failed = f"{type(exc).__name__}: {exc}"[:300]
             probe = None
+        finally:
+            for variable, value in zip(seeds, saved, strict=True):
+                variable.assign(value)
         seconds = time.perf_counter() - started
         self.spent += seconds
         self.estimate = seconds

@@ -90,6 +90,17 @@ class RunStore:
                        reader, parent, source, status, time.time(), started, trained_by, config.epochs))
         return self.get(run_id)
 
+    def setup(self, run_id: str | None = None) -> dict | None:
+        """What a worker needs to prepare a run (reader, data reference and name, config as a dict): this run's, or
+        the newest run's of any workspace (a spare worker warms up for it)."""
+        where, args = ("WHERE id = ?", (run_id,)) if run_id else ("ORDER BY created DESC, rowid DESC LIMIT 1", ())
+        rows = self.db.read(f"SELECT reader, data_ref, data_name, config FROM runs {where}", args)
+        if not rows:
+            return None
+        row = rows[0]
+        return {"reader": row["reader"], "data_ref": row["data_ref"], "data_name": row["data_name"],
+                "config": json.loads(row["config"])}
+
     def queued(self) -> list[str]:
         """Ids of the runs waiting for a worker, oldest first."""
         return [r["id"] for r in self.db.read("SELECT id FROM runs WHERE status = 'queued' ORDER BY created, rowid")]
@@ -221,6 +232,7 @@ class RunStore:
                    "val_loss": [_number(e["val_loss"]) for e in epochs if e["has_val"]]}
         findings = [_finding(json.loads(e["payload"])) for e in events if e["kind"] == "finding"]
         samples = [json.loads(e["payload"]) for e in events if e["kind"] == "sample"]
+        compiled = [json.loads(e["payload"]) for e in events if e["kind"] == "compiled"]
         return RunRecord(
             id=row["number"], name=row["name"], config=RunConfig.from_json(row["config"]), data_id=row["data_id"],
             data_name=row["data_name"], status=row["status"], reason=row["reason"], history=history,
@@ -230,6 +242,7 @@ class RunStore:
             data_ref=row["data_ref"], reader=row["reader"], source=row["source"],
             epoch_seconds=[e["seconds"] for e in epochs],
             jit_compile=None if row["jit_compile"] is None else bool(row["jit_compile"]), samples=samples,
+            compiled_kept=bool(compiled and compiled[-1].get("kept")),
             created=row["created"], started=row["started"], finished=row["finished"],
             planned_epochs=row["planned_epochs"], steps=row["steps"],
             progress=json.loads(row["progress"]) if row["progress"] else None, has_artifacts=bool(row["artifacts"]),

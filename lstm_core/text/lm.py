@@ -15,6 +15,7 @@ import numpy as np
 
 from ..checks import CheckContext, run_checks
 from ..checks.text_lm_checks import TextFacts
+from ..compiled import forget
 from ..config import RunConfig
 from ..findings import Finding, has_errors
 from ..model import _seed, lstm_seeds, seeded_embedding
@@ -121,11 +122,13 @@ def build_lm(config: RunConfig, vocab_size: int):
     return keras.Model(inputs, outputs, name="lstm_language_model")
 
 
-def compile_lm(model, config: RunConfig, jit_compile: bool) -> None:
+def compile_lm(model, config: RunConfig, jit_compile: bool):
+    """(model to train, kept): `model` compiled, or, in a worker, a kept compiled model of the same shape."""
+    from ..compiled import compiled
     from ..model import STEPS_PER_EXECUTION, make_optimizer
 
-    model.compile(optimizer=make_optimizer(config), loss="sparse_categorical_crossentropy", jit_compile=jit_compile,
-                  steps_per_execution=STEPS_PER_EXECUTION)
+    return compiled(model, make_optimizer(config), loss="sparse_categorical_crossentropy", jit_compile=jit_compile,
+                    steps_per_execution=STEPS_PER_EXECUTION)
 
 
 def unigram_bits(corpus: Corpus, timesteps: int) -> dict:
@@ -203,10 +206,11 @@ class TextRunner(Runner):
                                                            restore_best_weights=True))
         callbacks.append(sampler)
         state.status = "running"
-        self.emit("start", {"epochs": config.epochs, "steps": len(train), "samples": train.count})
+        self._build()
+        self.emit("start", {"epochs": config.epochs, "steps": len(train), "samples": train.count,
+                            "kept": state.compiled_kept})
 
         def fit() -> None:
-            self._build()
             if not state.samples:
                 self.add_sample(0)
             # shuffle=False: the windows shuffle themselves from the run's seed (Keras' shuffle reads the global one).
@@ -219,16 +223,19 @@ class TextRunner(Runner):
             # XLA refuses a few layer options; the same model trains (and samples) without it.
             if not state.jit_compile or state.epochs_done or "XLA" not in str(exc):
                 raise
+            forget(state.model)
             state.jit_compile = False
             state.samples.clear()
+            self._build()
             fit()
         self._finish(callbacks)
         return state
 
     def _build(self) -> None:
         # Seeded in its initialisers and batch order (never keras.utils.set_random_seed, which is process-wide).
-        self.state.model = build_lm(self.config, self.corpus.vocab.size)
-        compile_lm(self.state.model, self.config, self.state.jit_compile)
+        self.state.model, kept = compile_lm(build_lm(self.config, self.corpus.vocab.size), self.config,
+                                            self.state.jit_compile)
+        self.state.compiled_kept = kept
 
     def generate(self, seed_text: str | None = None, length: int | None = None, temperature: float | None = None,
                  seed: int | None = None) -> Generated:

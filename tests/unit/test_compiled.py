@@ -1,0 +1,106 @@
+"""Compile once per shape: a kept compiled model trains a later run of the same shape exactly as a fresh one would;
+other shapes and the bound are respected; a worker warms up and says when it reused a model."""
+
+from __future__ import annotations
+
+import pytest
+
+from lstm_core import compiled
+from lstm_core.compiled import keep_compiled, kept_count, shape_hint
+from lstm_core.config import RunConfig
+from lstm_core.data import load_csv
+from lstm_core.jobs import LocalEngine, wait_for
+from lstm_core.monitors.hub import attach_monitors
+from lstm_core.pipeline import prepare, runner_for, train
+from lstm_core.samples import sample_csv
+from lstm_core.store import RunStore, new_workspace_id
+
+DATA = sample_csv("noisy_seasonal")
+SMALL = RunConfig(target="value", season=24, units=8, epochs=3, batch_size=32, timesteps=12, early_stopping=False)
+
+
+def prepared(config: RunConfig):
+    return prepare(load_csv(DATA, "noisy_seasonal.csv"), config)
+
+
+@pytest.fixture
+def kept():
+    keep_compiled(2)
+    yield
+    keep_compiled(0)
+
+
+def test_a_second_run_of_the_same_shape_trains_on_the_kept_model_with_the_same_losses_as_a_fresh_one(kept):
+    keep_compiled(0)
+    alone = train(prepared(SMALL), jit_compile=False)  # nothing kept: a fresh model, as before reuse existed
+    keep_compiled(2)
+    first = train(prepared(SMALL.replace(learning_rate=0.05)), jit_compile=False)
+    traced = first.model.train_function
+    again = train(prepared(SMALL), jit_compile=False)
+    assert again.model is first.model, "the same shape (another learning rate only) reuses the compiled model"
+    assert again.model.train_function is traced, "its traced train step is reused, not traced again"
+    assert again.history == alone.history, "weights, optimizer state and batch order start as a fresh run's"
+    assert first.history["loss"] != alone.history["loss"], "the learning rate still reaches the kept model"
+    assert float(again.model.optimizer.learning_rate.numpy()) == pytest.approx(SMALL.learning_rate)
+
+
+@pytest.mark.parametrize("xla", [False, True])
+def test_a_kept_model_with_dropout_replays_its_masks_exactly(kept, xla):
+    config = SMALL.replace(dropout=0.3, recurrent_dropout=0.2, epochs=2)
+    one = train(prepared(config), jit_compile=xla)
+    two = train(prepared(config), jit_compile=xla)
+    assert two.model is one.model and two.history == one.history
+
+
+def test_the_gradient_probe_leaves_the_dropout_masks_of_the_run_alone():
+    # An LSTM draws dropout masks even when not training: a probe's look used to move them, so whether the probe
+    # could afford a look (a matter of timing) changed the losses of the epochs after it.
+    config = SMALL.replace(dropout=0.3)
+    train(prepared(SMALL.replace(units=4)), jit_compile=False)  # another model trained first, as in a worker
+    without = train(prepared(config), jit_compile=False, monitors=False)
+    looked = runner_for(prepared(config), jit_compile=False, monitors=False)
+    hub = attach_monitors(looked, probe_budget=1e6)  # a look every epoch, however slow
+    state = looked.run()
+    assert len(hub.probes) == config.epochs and state.history == without.history
+
+
+def test_another_shape_gets_its_own_model_and_the_oldest_goes_beyond_the_bound(kept):
+    first = train(prepared(SMALL), jit_compile=False).model
+    wider = train(prepared(SMALL.replace(units=16)), jit_compile=False).model
+    longer = train(prepared(SMALL.replace(timesteps=16)), jit_compile=False).model
+    assert len({id(first), id(wider), id(longer)}) == 3 and kept_count() == 2
+    assert train(prepared(SMALL), jit_compile=False).model is not first, "the oldest was let go"
+    assert train(prepared(SMALL.replace(timesteps=16)), jit_compile=False).model is longer
+
+
+def test_reuse_is_off_outside_workers():
+    assert compiled._kept is None
+    one = train(prepared(SMALL), jit_compile=False).model
+    assert train(prepared(SMALL), jit_compile=False).model is not one, "a caller may still hold the first model"
+
+
+def test_a_shape_hint_ignores_what_never_reaches_the_model():
+    setup = {"reader": "csv", "data_ref": "a" * 64, "config": SMALL.to_dict()}
+    same = {**setup, "config": SMALL.replace(learning_rate=0.5, epochs=9, patience=2).to_dict()}
+    wider = {**setup, "config": SMALL.replace(units=16).to_dict()}
+    assert shape_hint(setup) == shape_hint(same) != shape_hint(wider)
+    assert shape_hint({**setup, "data_ref": "b" * 64}) != shape_hint(setup)
+
+
+def test_a_new_worker_warms_up_for_the_newest_run_and_the_run_says_it_started_compiled(tmp_path):
+    store = RunStore(tmp_path / "home")
+    workspace = new_workspace_id()
+    # The newest run in the store (cancelled before it trained) is what a new worker compiles while it waits.
+    earlier = store.create_run(workspace, SMALL, store.put_data(DATA), "noisy_seasonal.csv")
+    store.request_stop(earlier.key)
+    engine = LocalEngine(store, size=1)
+    try:
+        run_id = engine.submit(workspace, SMALL.replace(learning_rate=0.02), DATA, "noisy_seasonal.csv", "csv")
+        assert wait_for(store, run_id, timeout=240) == "completed"
+        record = store.get(run_id)
+        assert record.compiled_kept and record.jit_compile is False
+        other = engine.submit(workspace, SMALL.replace(units=12), DATA, "noisy_seasonal.csv", "csv")
+        assert wait_for(store, other, timeout=240) == "completed"
+        assert not store.get(other).compiled_kept, "another shape is compiled for itself"
+    finally:
+        engine.close()
