@@ -14,6 +14,7 @@ from . import charts
 from .classification import render_classification_results
 from .export import export_part
 from .findings import plain, render_findings
+from .inside import inside_section
 from .metrics import metrics_table
 from .stored import forecast_of, prepared_of, report_of, summary_of
 
@@ -46,6 +47,7 @@ def render_results(record, current_config=None) -> None:
         return
     if isinstance(prepared, ClassPrepared):
         render_classification_results(prepared, record, report)
+        inside_section(record)
         model_part(record)
         export_part(record)
         return
@@ -58,6 +60,7 @@ def render_results(record, current_config=None) -> None:
     x = _time_axis(prepared, report.target_rows)
     st.plotly_chart(charts.prediction_chart(x, report.actual, report.predicted, report.baselines), width="stretch")
     forecast_part(prepared, record)
+    inside_section(record)
     model_part(record)
     export_part(record)
 

@@ -15,6 +15,7 @@ from lstm_core.jobs.calls import generate_text, model_calls
 from .charts import _LAYOUT, TRAIN_COLOUR, VAL_COLOUR
 from .export import export_part
 from .findings import plain, render_findings
+from .inside import inside_section
 from .results import STATUS_TEXT, model_part, settings_note
 from .stored import prepared_of, report_of
 from .workspace import run_store
@@ -95,6 +96,7 @@ def render_lm_results(record, current_config=None, on_fix=None) -> None:
     render_samples(record.samples)
     if record.has_artifacts:
         generator(record)
+        inside_section(record, key="lm_inside")
         model_part(record)
         export_part(record)
 
