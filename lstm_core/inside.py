@@ -188,6 +188,10 @@ def saturation_story(shares: dict, reference: dict | None, learning_rate: float,
         part = shares[gate]
         if part["share"] < SATURATED_SHARE:
             continue
+        if min(part["high"], part["low"]) > part["share"] / 5:  # pinned on both sides: a switch, not a gate
+            lines.append(f"{part['share']:.0%} of {gate}-gate values are pinned at 0 or 1 ({part['low']:.0%} at 0, "
+                         f"{part['high']:.0%} at 1): the gate works as an on/off switch and passes no gradient.")
+            continue
         pinned = "1" if part["high"] >= part["low"] else "0"
         meaning = {("forget", "1"): "the cell cannot forget", ("forget", "0"): "the cell forgets everything at once",
                    ("input", "0"): "nothing new gets into the cell", ("input", "1"): "every step is written in full",

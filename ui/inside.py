@@ -20,6 +20,7 @@ from .inside_charts import inside_figure, passage_figure
 from .workspace import run_store
 
 TITLE = "Inside the LSTM"
+INSIDE_OPEN = "inside_open"  # the Playground's toggle; the Error lab sets it for the learning-rate scenarios
 ORDERS = {"unit": "unit number", "activity": "activity (mean |value|)", "change": "change over time"}
 PARTS_SHOWN = {"input": "input gate", "forget": "forget gate", "output": "output gate", "cell": "tanh(cell)"}
 
@@ -35,7 +36,7 @@ def inside_section(record, key: str = "inside") -> None:
     if not record.has_artifacts or record.config.task not in INSPECTED_TASKS:
         return
     opened = st.toggle(f"**{TITLE}**: the gates, cell and hidden state of a window, and how saturated they are",
-                       key=f"{key}_open")
+                       key=f"{key}_open")  # the Playground's is INSIDE_OPEN
     if not opened:
         return
     text = record.config.task == "text-lm"

@@ -151,3 +151,24 @@ def test_a_window_report_is_complete_and_plain(trained_pair):
     import json
 
     assert json.loads(json.dumps(as_json))["window"] == result["window"]
+
+
+def _shares(low, high, cell=0.0):
+    return {**{g: {"low": low, "high": high, "share": low + high} for g in ("input", "forget", "output")},
+            "cell": {"share": cell}}
+
+
+def test_the_saturation_story_names_the_gate_and_the_cause():
+    from lstm_core.inside import saturation_story
+
+    calm = _shares(0.0, 0.01)
+    assert saturation_story(calm, calm, 0.001, 0.01) == []
+    forget_pinned = {**calm, "forget": {"low": 0.0, "high": 0.92, "share": 0.92}}
+    story = " ".join(saturation_story(forget_pinned, calm, 5.0, 0.01, fired_at=3))
+    assert "92% of forget-gate values are pinned at 1: the cell cannot forget" in story
+    assert "learning rate of 5 pushed" in story and "TRAIN109" in story and "epoch 3" in story
+    switch = _shares(0.49, 0.5)
+    assert "on/off switch" in " ".join(saturation_story(switch, calm, 10.0, 0.01))
+    # Saturated before any training: the inputs, not the learning rate.
+    story = " ".join(saturation_story(switch, switch, 10.0, 0.01))
+    assert "scaling" in story and "learning rate" not in story
