@@ -96,6 +96,10 @@ def lstm_stack(model) -> Stack:
             raise NotInspectable(f"a {kind} layer before the LSTM is not recomputed here")
     if not layers:
         raise NotInspectable("this model has no LSTM layer")
+    weights = [w for cells in layers for cell in cells for w in (cell.kernel, cell.recurrent_kernel, cell.bias)]
+    if not all(np.isfinite(w).all() for w in weights):
+        raise NotInspectable("the trained weights are not finite numbers (NaN or infinite): training blew them up, "
+                             "so there is nothing inside to draw")
     return Stack(mask_value, embedding, mask_zero, layers, names, keras_layers)
 
 
@@ -190,7 +194,7 @@ def inspect_window(prepared, model, window: int | None = None, reference=None) -
         raise NotInspectable("this run has no test windows")
     stack = lstm_stack(model)
     errors = _window_errors(prepared, model)
-    worst = int(np.argmax(errors))
+    worst = int(np.argmax(np.nan_to_num(errors, nan=np.inf)))
     index = worst if window is None else int(window)
     if not 0 <= index < len(data.x_test):
         raise NotInspectable(f"window {index} is not a test window (there are {len(data.x_test)}: 0 to "

@@ -44,6 +44,7 @@ def render_results(record, current_config=None) -> None:
         st.plotly_chart(charts.loss_chart(record.history, None, log_scale, markers=markers,
                                           best_epoch=record.best_epoch), width="stretch")
     if report is None:
+        inside_section(record)  # a diverged run keeps its model: the view that shows why
         return
     if isinstance(prepared, ClassPrepared):
         render_classification_results(prepared, record, report)
