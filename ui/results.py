@@ -14,7 +14,6 @@ from . import charts
 from .classification import render_classification_results
 from .export import export_part
 from .findings import plain, render_findings
-from .inside import inside_section
 from .metrics import metrics_table
 from .stored import forecast_of, prepared_of, report_of, summary_of
 
@@ -29,6 +28,8 @@ STATUS_TEXT = {
 
 def render_results(record, current_config=None) -> None:
     """The results of a stored run, drawn for the settings it was trained with (never the sidebar's)."""
+    from .inside import inside_section  # imported with the first results, not on the first paint
+
     prepared, report = prepared_of(record), report_of(record)
     st.subheader("4 · Results")
     reason = f": {record.reason}" if record.reason else ""

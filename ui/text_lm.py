@@ -15,7 +15,6 @@ from lstm_core.jobs.calls import generate_text, model_calls
 from .charts import _LAYOUT, TRAIN_COLOUR, VAL_COLOUR
 from .export import export_part
 from .findings import plain, render_findings
-from .inside import inside_section
 from .results import STATUS_TEXT, model_part, settings_note
 from .stored import prepared_of, report_of
 from .workspace import run_store
@@ -95,6 +94,8 @@ def render_lm_results(record, current_config=None, on_fix=None) -> None:
                         key="lm-bits")
     render_samples(record.samples)
     if record.has_artifacts:
+        from .inside import inside_section
+
         generator(record)
         inside_section(record, key="lm_inside")
         model_part(record)
