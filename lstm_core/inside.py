@@ -183,14 +183,13 @@ def saturation_story(shares: dict, reference: dict | None, learning_rate: float,
     """Plain sentences on what the saturation shares mean for this run: which gate is pinned, and the likely cause
     (the learning rate when it is above the optimiser's usual range; the inputs when the untrained network is
     saturated too)."""
-    lines = []
+    lines, switches = [], []
     for gate in GATES:
         part = shares[gate]
         if part["share"] < SATURATED_SHARE:
             continue
         if min(part["high"], part["low"]) > part["share"] / 5:  # pinned on both sides: a switch, not a gate
-            lines.append(f"{part['share']:.0%} of {gate}-gate values are pinned at 0 or 1 ({part['low']:.0%} at 0, "
-                         f"{part['high']:.0%} at 1): the gate works as an on/off switch and passes no gradient.")
+            switches.append(f"{gate} {part['share']:.0%} ({part['low']:.0%} at 0, {part['high']:.0%} at 1)")
             continue
         pinned = "1" if part["high"] >= part["low"] else "0"
         meaning = {("forget", "1"): "the cell cannot forget", ("forget", "0"): "the cell forgets everything at once",
@@ -198,6 +197,10 @@ def saturation_story(shares: dict, reference: dict | None, learning_rate: float,
                    ("output", "0"): "the cell is hidden from the output",
                    ("output", "1"): "the cell is always shown in full"}[(gate, pinned)]
         lines.append(f"{max(part['high'], part['low']):.0%} of {gate}-gate values are pinned at {pinned}: {meaning}.")
+    if switches:
+        gates = "gate" if len(switches) == 1 else "gates"
+        lines.insert(0, f"Gate values pinned at 0 or 1: {'; '.join(switches)}. The {gates} work as on/off switches "
+                        "and pass no gradient.")
     cell = shares["cell"]["share"]
     if cell is not None and cell >= SATURATED_SHARE:
         lines.append(f"{cell:.0%} of the squashed cell values are beyond ±{CELL_LEVEL}: the output sits on the flat "
