@@ -143,16 +143,20 @@ TOKEN_CLASSES = {
 }
 
 
+# A class of characters seen fewer times than this in the passage says nothing about a unit.
+MIN_TOKENS = 3
+
+
 def unit_responses(hidden: np.ndarray, tokens: list[str], top: int = 5) -> dict[str, list[dict]]:
     """For each token class present in the passage, the units whose hidden state differs most on its tokens from
     the rest: the difference of the means in units of the unit's spread over the passage (an effect size), the
-    strongest first. Classes absent from the passage (or filling all of it) are left out."""
+    strongest first. Classes seen fewer than MIN_TOKENS times in the passage (or almost filling it) are left out."""
     hidden = np.asarray(hidden, dtype="float64")
     spread = hidden.std(axis=0) + 1e-6
     ranked = {}
     for name, test in TOKEN_CLASSES.items():
         inside = np.fromiter((test(t) for t in tokens), dtype=bool, count=len(tokens))
-        if not inside.any() or inside.all():
+        if inside.sum() < MIN_TOKENS or (~inside).sum() < MIN_TOKENS:
             continue
         effect = (hidden[inside].mean(axis=0) - hidden[~inside].mean(axis=0)) / spread
         best = np.argsort(-np.abs(effect), kind="stable")[:top]
@@ -216,4 +220,19 @@ def saturation_story(shares: dict, reference: dict | None, learning_rate: float,
                      f"run's learning rate of {learning_rate:g} pushed the weights there.")
     if fired_at is not None:
         lines.append(f"The runtime check TRAIN109 (saturated units) fired at epoch {fired_at}.")
+    if saturation_cause(reference, learning_rate, high_rate, fired_at) is None:
+        lines.append("No cause in sight, though: the learning rate is in the usual range, the untrained network was "
+                     "not saturated and no runtime check fired. A gate a model learnt to keep shut or open can be its "
+                     "choice (character models keep many); it is a fault when the loss stops falling too.")
     return lines
+
+
+def saturation_cause(reference: dict | None, learning_rate: float, high_rate: float,
+                     fired_at: int | None = None) -> str | None:
+    """Why saturation here is a problem: "inputs" (saturated before training), "learning rate" (above the
+    optimiser's usual range), "runtime" (TRAIN109 fired), or None when nothing points at a fault."""
+    if reference and max(reference[g]["share"] for g in GATES) >= SATURATED_SHARE:
+        return "inputs"
+    if learning_rate > high_rate:
+        return "learning rate"
+    return "runtime" if fired_at is not None else None

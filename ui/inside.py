@@ -11,7 +11,7 @@ import streamlit as st
 
 from lstm_core.checks.training_checks import LR_HIGH
 from lstm_core.errors import translate
-from lstm_core.inside import GATES, saturation_story, unit_order
+from lstm_core.inside import GATES, saturation_cause, saturation_story, unit_order
 from lstm_core.inside_run import INSPECTED_TASKS, NotInspectable
 from lstm_core.jobs.calls import inside_view, model_calls
 
@@ -35,11 +35,11 @@ def inside_section(record, key: str = "inside") -> None:
     """The section under a run's results; closed, it draws one toggle and computes nothing."""
     if not record.has_artifacts or record.config.task not in INSPECTED_TASKS:
         return
-    opened = st.toggle(f"**{TITLE}**: the gates, cell and hidden state of a window, and how saturated they are",
-                       key=f"{key}_open")  # the Playground's is INSIDE_OPEN
+    text = record.config.task == "text-lm"
+    opened = st.toggle(f"**{TITLE}**: the gates, cell and hidden state of {'a passage' if text else 'a window'}, and "
+                       "how saturated they are", key=f"{key}_open")  # the Playground's is INSIDE_OPEN
     if not opened:
         return
-    text = record.config.task == "text-lm"
     window, passage = (None, _passage_choice(key)) if text else (_window_choice(key), None)
     try:
         with st.spinner("Reading the trained weights and recomputing every step…"):
@@ -126,9 +126,11 @@ def _saturation_part(result: dict, record, layer: int, direction: int) -> None:
                 "the same network with the weights it started from, on the same data.")
     st.dataframe(saturation_table(shares, reference), hide_index=True, width="content")
     fired = next((f.epoch for f in record.findings if f.code == "TRAIN109"), None)
-    story = saturation_story(shares, reference, result["learning_rate"], LR_HIGH.get(result["optimizer"], 0.01),
-                             fired)
-    if story:
+    high_rate = LR_HIGH.get(result["optimizer"], 0.01)
+    story = saturation_story(shares, reference, result["learning_rate"], high_rate, fired)
+    if story and saturation_cause(reference, result["learning_rate"], high_rate, fired) is None:
+        st.info(" ".join(story), icon="ℹ️")
+    elif story:
         st.warning(" ".join(story), icon="⚠️")
     else:
         st.success("No gate is saturated: the gates work in their curved middle, where gradients pass.", icon="✅")

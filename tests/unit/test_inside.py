@@ -94,13 +94,15 @@ def test_a_saturating_cell_is_counted():
 
 
 def test_units_order_and_token_responses():
-    hidden = np.array([[0.1, -0.9, 0.0], [0.2, 0.9, 0.5], [0.1, -0.9, -0.5], [0.2, 0.9, 0.0]])
+    hidden = np.array([[0.1, -0.9, 0.0], [0.1, 0.9, 0.5], [0.2, -0.9, -0.5], [0.2, 0.9, 0.0], [0.1, -0.8, 0.1],
+                       [0.1, 0.8, 0.0], [0.2, -0.9, 0.2]])
     assert unit_order(hidden, "unit").tolist() == [0, 1, 2]
     assert unit_order(hidden, "activity").tolist()[0] == 1
-    tokens = ["a", " ", "b", " "]
+    tokens = ["a", " ", "b", " ", "c", " ", "d"]
     ranked = unit_responses(hidden, tokens)
     assert ranked["spaces"][0]["unit"] == 1 and ranked["spaces"][0]["effect"] > 0
     assert "digits" not in ranked
+    assert "spaces" not in unit_responses(hidden[:4], tokens[:4])  # twice is too few to tell
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +174,14 @@ def test_the_saturation_story_names_the_gate_and_the_cause():
     # Saturated before any training: the inputs, not the learning rate.
     story = " ".join(saturation_story(switch, switch, 10.0, 0.01))
     assert "scaling" in story and "learning rate" not in story
+
+
+def test_saturation_without_a_cause_is_told_as_a_possible_choice():
+    from lstm_core.inside import saturation_cause, saturation_story
+
+    calm, switch = _shares(0.0, 0.01), _shares(0.3, 0.3)
+    assert saturation_cause(calm, 0.001, 0.01) is None
+    assert saturation_cause(calm, 5.0, 0.01) == "learning rate" and saturation_cause(switch, 0.001, 0.01) == "inputs"
+    assert saturation_cause(calm, 0.001, 0.01, fired_at=2) == "runtime"
+    assert "No cause in sight" in " ".join(saturation_story(switch, calm, 0.001, 0.01))
+    assert "No cause in sight" not in " ".join(saturation_story(switch, calm, 5.0, 0.01))
