@@ -185,3 +185,28 @@ def test_saturation_without_a_cause_is_told_as_a_possible_choice():
     assert saturation_cause(calm, 0.001, 0.01, fired_at=2) == "runtime"
     assert "No cause in sight" in " ".join(saturation_story(switch, calm, 0.001, 0.01))
     assert "No cause in sight" not in " ".join(saturation_story(switch, calm, 5.0, 0.01))
+
+
+def test_a_padded_classifier_window_skips_its_padding():
+    """The gestures sample: ragged pen strokes, padded and masked; a real one-epoch training."""
+    from lstm_core.classify import prepare_any
+    from lstm_core.data import load_csv
+    from lstm_core.pipeline import train
+    from lstm_core.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
+
+    sample = CLASSIFICATION_SAMPLES["gestures"]
+    prepared = prepare_any(load_csv(classification_sample_csv("gestures"), "gestures.csv"),
+                           sample.config(units=4, epochs=1, pad="pre"))
+    assert prepared.ready and prepared.windows.pad_value is not None
+    model = train(prepared, monitors=False, jit_compile=False).model
+    padded = int(np.argmax([(x == prepared.windows.pad_value).all(axis=-1).sum() for x in prepared.windows.x_test]))
+    result = inspect_window(prepared, model, window=padded)
+    kept = np.asarray(result["kept"])
+    assert not kept.all() and kept[-1]  # padded before, so the last step is real
+    assert result["agreement"] < TOLERANCE
+    forget = np.asarray(result["layers"][0]["directions"][0]["forget"], dtype=float)
+    assert np.isnan(forget[~kept]).all() and not np.isnan(forget[kept]).any()
+    assert np.isnan(np.asarray(result["inputs"], dtype=float)[~kept]).all()
+    change = np.asarray(result["attribution"]["change"])
+    assert (change[~kept] == 0).all() and result["attribution"]["unit"].startswith("p(")
+    assert 0 <= result["error"] <= 1
