@@ -123,8 +123,8 @@ def _shares(stack: Stack, x: np.ndarray) -> list[list[dict]]:
 
 
 def _window_errors(prepared, model) -> np.ndarray:
-    """Each test window's error, in the model's units: |predicted − actual| for a forecast (the last output),
-    1 − p(true class) for a classifier."""
+    """Each test window's error: |predicted − actual| in the target's units for a forecast (its last output; of the
+    change when the run models changes), 1 − p(true class) for a classifier."""
     data = prepared.windows
     predicted = np.asarray(model.predict(np.ascontiguousarray(data.x_test, dtype="float32"), verbose=0,
                                          batch_size=256), dtype="float64")
@@ -134,7 +134,8 @@ def _window_errors(prepared, model) -> np.ndarray:
             return 1 - np.where(data.y_test == 1, p_one, 1 - p_one)
         return 1 - predicted[np.arange(len(predicted)), data.y_test.astype("int64")]
     actual = np.asarray(data.y_test, dtype="float64").reshape(len(predicted), -1)[:, -1]
-    return np.abs(predicted.reshape(len(predicted), -1)[:, -1] - actual)
+    # In the target's own units: a difference of scaled values needs the scale alone.
+    return np.abs(predicted.reshape(len(predicted), -1)[:, -1] - actual) * data.scaler.scale[data.target_index]
 
 
 def _evenly(count: int, most: int) -> np.ndarray:

@@ -77,9 +77,11 @@ def _passage_choice(key: str) -> str | None:
 
 
 def _window_caption(result: dict, record) -> None:
-    what = "error" if record.config.task == "forecast" else "1 − probability of the true class"
+    config = record.config
+    what = (f"error {result['error']:.4g} ({config.target}{' change' if config.difference else ''})"
+            if config.task == "forecast" else f"1 − probability of the true class {result['error']:.2f}")
     worst = " (the largest)" if result["window"] == result["worst"] else f" (the largest is window {result['worst']})"
-    st.caption(f"Test window {result['window']} of {result['count']} · {what} {result['error']:.4g}{worst}.")
+    st.caption(f"Test window {result['window']} of {result['count']} · {what}{worst}.")
 
 
 def _layer_choice(result: dict, key: str) -> tuple[int, int]:
