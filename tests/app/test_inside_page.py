@@ -75,7 +75,7 @@ def test_the_text_page_colours_a_passage_by_a_unit_and_ranks_units():
     at.toggle(key="lm_inside_open").set_value(True).run()
     assert not at.exception, at.exception
     assert "The passage coloured by unit" in " ".join(charts(at))
-    passage = 'The owl said "I have 7 eggs" on day 3.\nThe cat'
+    passage = 'The owl said "I have 7 eggs" on day 3.\nThe cat said "I have 12 eggs" on day 8.\nThe hen.\nThe fox'
     at.text_area(key="lm_inside_passage").set_value(passage).run()
     assert not at.exception, at.exception
     [ranked] = [d.value for d in at.dataframe if "effect" in d.value.columns]
