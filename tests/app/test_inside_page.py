@@ -86,3 +86,24 @@ def test_the_text_page_colours_a_passage_by_a_unit_and_ranks_units():
     [text] = [spec for title, spec in charts(at).items() if title.startswith("The passage coloured by unit 2")]
     cells = [c for row in text["data"][0]["text"] for c in row if c]
     assert "".join(cells).replace("↵", "\n").replace("␣", " ") == passage
+
+
+def test_the_error_labs_learning_rate_scenario_opens_the_section_on_its_trained_run():
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    at.switch_page("pages/2_Error_lab.py").run()
+    at.button(key="open-lr_too_high").click().run()
+    at.switch_page("app.py").run()
+    for field, value in (("units", 8), ("epochs", 3)):
+        at.number_input(key=f"cfg.{field}").set_value(value)
+    at.run()
+    train(at)
+    assert not at.exception, at.exception
+    # Open without a click, whatever became of the run (a learning rate of 10 may end it as diverged).
+    assert at.toggle(key="inside_open").value is True
+    [saturation] = [d.value for d in at.dataframe if "before training" in d.value.columns]
+    percent = {row[""]: (float(row["saturated"].rstrip("%")), float(row["before training"].rstrip("%")))
+               for _, row in saturation.iterrows()}
+    gates = [percent[g] for g in ("input gate", "forget gate", "output gate")]
+    assert max(after for after, _ in gates) > 50 and max(before for _, before in gates) < 5, percent
+    assert any("learning rate of 10" in box.value for box in at.warning)
