@@ -258,7 +258,7 @@ def passage_tokens(prepared, passage: str | None) -> tuple[list[str], np.ndarray
         tokens = [corpus.vocab.tokens[int(i)] for i in ids[:4 * DEFAULT_PASSAGE]]
         start = next((k + 1 for k, t in enumerate(tokens[:DEFAULT_PASSAGE]) if t in ("\n", ".")), 0)
         tokens = tokens[start:start + DEFAULT_PASSAGE]
-        if tokens and tokens[0] == " ":
+        while tokens and tokens[0].isspace():
             tokens = tokens[1:]
         return tokens, corpus.vocab.encode(tokens), []
     tokens = tokenize(passage, prepared.config.level)[:MAX_PASSAGE]

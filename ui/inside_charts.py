@@ -15,8 +15,8 @@ HEATMAPS = (("input", "input gate i", "gates"), ("forget", "forget gate f", "gat
             ("hidden", "hidden state h", "hidden"))
 GATE_SCALE = "Viridis"
 STATE_SCALE = "RdBu_r"
-# Characters a row of the coloured text holds.
-TEXT_COLUMNS = 60
+# Characters (or words, at word level) a row of the coloured text holds.
+TEXT_COLUMNS, WORD_COLUMNS = 60, 12
 
 
 def _steps(result: dict) -> list:
@@ -100,12 +100,13 @@ def _nan(values: np.ndarray):
 def passage_figure(tokens: list[str], hidden: np.ndarray, unit: int) -> go.Figure:
     """The passage in rows of TEXT_COLUMNS tokens, each cell coloured by the unit's hidden state (−1 blue, +1 red)."""
     hidden = np.asarray(hidden, dtype="float64")
-    rows = -(-len(tokens) // TEXT_COLUMNS)
-    values = np.full((rows, TEXT_COLUMNS), np.nan)
-    text = np.full((rows, TEXT_COLUMNS), "", dtype=object)
+    columns = TEXT_COLUMNS if all(len(token) <= 1 for token in tokens) else WORD_COLUMNS
+    rows = -(-len(tokens) // columns)
+    values = np.full((rows, columns), np.nan)
+    text = np.full((rows, columns), "", dtype=object)
     for k, token in enumerate(tokens):
-        values[k // TEXT_COLUMNS, k % TEXT_COLUMNS] = hidden[k, unit]
-        text[k // TEXT_COLUMNS, k % TEXT_COLUMNS] = _shown(token).replace("<", "‹").replace(">", "›")
+        values[k // columns, k % columns] = hidden[k, unit]
+        text[k // columns, k % columns] = _shown(token).replace("<", "‹").replace(">", "›")
     figure = go.Figure(go.Heatmap(z=_nan(values), text=text.tolist(), texttemplate="%{text}", zmin=-1, zmax=1,
                                   colorscale=STATE_SCALE, xgap=1, ygap=1, colorbar={"title": "h", "thickness": 12},
                                   hovertemplate="%{text}: h = %{z:.3f}<extra></extra>"))
