@@ -22,6 +22,7 @@ from .workspace import run_store
 TITLE = "Inside the LSTM"
 INSIDE_OPEN = "inside_open"  # the Playground's toggle; the Error lab sets it for the learning-rate scenarios
 ORDERS = {"unit": "unit number", "activity": "activity (mean |value|)", "change": "change over time"}
+WINDOW_PICKS = ("the test window with the largest error", "a test window by its index")
 PARTS_SHOWN = {"input": "input gate", "forget": "forget gate", "output": "output gate", "cell": "tanh(cell)"}
 
 
@@ -61,12 +62,27 @@ def inside_section(record, key: str = "inside") -> None:
         _text_part(result, layer, direction, key)
 
 
+def window_from_chart(event, key: str = "inside") -> None:
+    """A point clicked on the predicted-vs-actual chart (its index is the test window's) becomes the window shown;
+    the same click seen again on a later rerun changes nothing, so the index box stays the user's."""
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    if not points:
+        return
+    index = int(points[0].get("point_index", points[0].get("point_number", 0)))
+    if st.session_state.get(f"{key}_clicked") == index:
+        return
+    st.session_state[f"{key}_clicked"] = index
+    st.session_state[f"{key}_pick"] = WINDOW_PICKS[1]
+    st.session_state[f"{key}_window"] = index
+
+
 def _window_choice(key: str) -> int | None:
     left, right = st.columns([2, 1])
-    pick = left.radio("Window", ["the test window with the largest error", "a test window by its index"],
-                      key=f"{key}_pick", horizontal=True)
-    if pick.startswith("a test"):
-        return int(right.number_input("Test window (0 = the first)", 0, 10**6, 0, key=f"{key}_window"))
+    pick = left.radio("Window", WINDOW_PICKS, key=f"{key}_pick", horizontal=True,
+                      help="A click on a point of the predicted-vs-actual chart picks its window.")
+    if pick == WINDOW_PICKS[1]:
+        st.session_state.setdefault(f"{key}_window", 0)  # a click on the chart may have set it already
+        return int(right.number_input("Test window (0 = the first)", 0, 10**6, key=f"{key}_window"))
     return None
 
 
