@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from .cli_inside import INSIDE_COMMAND, add_inside_command, run_inside_command
 from .cli_store import STORE_COMMANDS, Recording, add_store_commands, add_store_options, run_store_command
 from .config import (
     ACTIVATIONS,
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="also forecast this many steps past the end")
             add_store_options(command)
     add_store_commands(commands)
+    add_inside_command(commands)
     return parser
 
 
@@ -157,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in STORE_COMMANDS:
         return run_store_command(args)
+    if args.command == INSIDE_COMMAND:
+        return run_inside_command(args)
     args.recording = None  # set by trained() under --store
     report: dict = {"command": args.command, "findings": []}
     try:

@@ -19,6 +19,8 @@ class Scenario:
     # "before" when the checks catch it before training; "during" when only the loss curve shows it.
     when: str = "before"
     base: dict = field(default_factory=dict)
+    # What the trained run shows in Inside the LSTM (the Playground opens that section for it), or "".
+    inside: str = ""
 
     def config(self) -> RunConfig:
         if self.sample in CLASSIFICATION_SAMPLES:
@@ -54,11 +56,16 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("lr_too_high", "Learning rate 10",
                  "Someone copied a learning rate from an SGD tutorial into Adam. The loss jumps around and never "
                  "settles, yet it never turns into NaN, so nothing in Keras complains.",
-                 "noisy_seasonal", {"learning_rate": 10.0}, ("TRAIN001",), when="during"),
+                 "noisy_seasonal", {"learning_rate": 10.0}, ("TRAIN001",), when="during",
+                 inside="Inside the LSTM, after training: nearly every gate value is pinned at 0 or 1 (99 % after "
+                        "six epochs here, none before training). Pinned gates pass no gradient, so the run cannot "
+                        "find its way back."),
         Scenario("lr_too_low", "Learning rate 1e-7",
                  "The rate is so small that the weights barely move: the curve is flat and it looks as if the "
                  "model cannot learn this data at all.",
-                 "noisy_seasonal", {"learning_rate": 1e-7}, ("TRAIN002",), when="during"),
+                 "noisy_seasonal", {"learning_rate": 1e-7}, ("TRAIN002",), when="during",
+                 inside="Inside the LSTM, after training: the gates look just as they did before training, none of "
+                        "them saturated. Nothing is broken inside; the weights have simply not moved."),
         Scenario("too_big_model", "A large model on a small data set",
                  "Three stacked 256-unit layers for 800 windows: more than a million weights to fit 800 targets. "
                  "The checks count the weights before any training; trained anyway, the validation loss soon stops "

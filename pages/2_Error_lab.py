@@ -15,6 +15,7 @@ from lstm_core.data import load_csv  # noqa: E402
 from lstm_core.findings import ProblemError  # noqa: E402
 from lstm_core.lab import SCENARIOS, Scenario  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
+from ui.inside import INSIDE_OPEN  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import SHOWN  # noqa: E402
 from ui.state import DATA_ID, keep_settings, set_widgets  # noqa: E402
@@ -41,6 +42,8 @@ def open_in_playground(scenario: Scenario) -> None:
     set_widgets(config.to_dict())
     # The Playground shows no earlier run's results under the scenario's settings until it is trained.
     st.session_state[SHOWN] = ""
+    # A scenario best seen from inside opens that section of the results, ready for the run to come.
+    st.session_state[INSIDE_OPEN] = bool(scenario.inside)
     st.switch_page("app.py")
 
 
@@ -59,6 +62,8 @@ def card(scenario: Scenario) -> None:
         render_findings(findings, key=f"lab-{scenario.name}", fixable=False)
         if scenario.when == "during":
             st.caption("Press Train in the Playground to watch the flag appear on the loss chart.")
+        if scenario.inside:
+            st.markdown(f"🔬 {plain(scenario.inside)} The Playground opens that section under the results.")
         if st.button("Open in the Playground", key=f"open-{scenario.name}", type="primary"):
             open_in_playground(scenario)
 

@@ -81,7 +81,9 @@ def series_chart(frame: pd.DataFrame, columns: list[str], time_column: str | Non
 def prediction_chart(x, actual, predicted, baselines: dict[str, np.ndarray]) -> go.Figure:
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=x, y=actual, name="actual", mode="lines", line={"color": ACTUAL_COLOUR}))
-    figure.add_trace(go.Scatter(x=x, y=predicted, name="LSTM", mode="lines", line={"color": MODEL_COLOUR}))
+    # Small markers: plotly selects a clicked point only on traces that draw them (a click picks a test window).
+    figure.add_trace(go.Scatter(x=x, y=predicted, name="LSTM", mode="lines+markers", line={"color": MODEL_COLOUR},
+                                marker={"size": 3}))
     for name, values in baselines.items():
         figure.add_trace(go.Scatter(x=x, y=values, name=name.replace("_", " "), mode="lines",
                                     line={"dash": "dot", "width": 1}, visible="legendonly"))

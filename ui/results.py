@@ -28,6 +28,8 @@ STATUS_TEXT = {
 
 def render_results(record, current_config=None) -> None:
     """The results of a stored run, drawn for the settings it was trained with (never the sidebar's)."""
+    from .inside import inside_section, window_from_chart  # imported with the first results, not the first paint
+
     prepared, report = prepared_of(record), report_of(record)
     st.subheader("4 · Results")
     reason = f": {record.reason}" if record.reason else ""
@@ -45,9 +47,11 @@ def render_results(record, current_config=None) -> None:
         st.plotly_chart(charts.loss_chart(record.history, None, log_scale, markers=markers,
                                           best_epoch=record.best_epoch), width="stretch")
     if report is None:
+        inside_section(record)  # a diverged run keeps its model: the view that shows why
         return
     if isinstance(prepared, ClassPrepared):
         render_classification_results(prepared, record, report)
+        inside_section(record)
         model_part(record)
         export_part(record)
         return
@@ -58,8 +62,12 @@ def render_results(record, current_config=None) -> None:
     if footnote:
         st.caption(footnote)
     x = _time_axis(prepared, report.target_rows)
-    st.plotly_chart(charts.prediction_chart(x, report.actual, report.predicted, report.baselines), width="stretch")
+    # A click on a point picks that test window for Inside the LSTM (below).
+    clicked = st.plotly_chart(charts.prediction_chart(x, report.actual, report.predicted, report.baselines),
+                              width="stretch", on_select="rerun", selection_mode="points", key="prediction_chart")
+    window_from_chart(clicked)
     forecast_part(prepared, record)
+    inside_section(record)
     model_part(record)
     export_part(record)
 

@@ -94,7 +94,10 @@ def render_lm_results(record, current_config=None, on_fix=None) -> None:
                         key="lm-bits")
     render_samples(record.samples)
     if record.has_artifacts:
+        from .inside import inside_section
+
         generator(record)
+        inside_section(record, key="lm_inside")
         model_part(record)
         export_part(record)
 

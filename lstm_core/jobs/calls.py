@@ -132,3 +132,23 @@ def generate_text(home: str, run_id: str, seed_text: str, length: int, temperatu
     config, corpus = prepared.config, prepared.corpus
     return generate(model, corpus.vocab, seed_text, length, temperature, config.timesteps,
                     context_before_sentence(corpus, config.timesteps), seed)
+
+
+_references: OrderedDict = OrderedDict()
+
+
+def inside_view(home: str, run_id: str, window: int | None = None, passage: str | None = None) -> dict:
+    """Inside the LSTM for a stored run: a test window (the worst by default) or a passage through every layer,
+    recomputed from the trained weights, with the saturation against the same network before training."""
+    from ..inside_run import fresh_model, inspect_passage, inspect_window
+
+    prepared, model = _loaded(home, run_id)
+    key = (home, run_id)
+    if key not in _references:
+        _references[key] = fresh_model(prepared)
+        while len(_references) > KEPT_MODELS:
+            _references.popitem(last=False)
+    reference = _references[key]
+    if prepared.config.task == "text-lm":
+        return inspect_passage(prepared, model, passage, reference=reference)
+    return inspect_window(prepared, model, window, reference=reference)

@@ -44,3 +44,15 @@ def test_a_scenario_opens_in_the_playground_and_its_fixes_clear_the_flags(new_ap
         fixes[0].click().run()
     assert codes_shown(at) == set(), codes_shown(at)
     assert not at.button(key="train").disabled
+
+
+def test_the_learning_rate_scenarios_point_inside_the_lstm_and_open_it(new_app):
+    at = open_lab(new_app)
+    told = [m.value for m in at.markdown if m.value.startswith("🔬")]
+    assert len(told) == 2 and all("Inside the LSTM" in line for line in told)
+    assert "pinned at 0 or 1" in told[0]
+    at.button(key="open-lr_too_high").click().run()
+    assert at.session_state["inside_open"] is True
+    at.switch_page("pages/2_Error_lab.py").run()
+    at.button(key="open-unscaled").click().run()
+    assert at.session_state["inside_open"] is False
