@@ -20,10 +20,10 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lstm_core.config import RunConfig  # noqa: E402
-from lstm_core.jobs import LocalEngine, wait_for  # noqa: E402
-from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv  # noqa: E402
-from lstm_core.store import RunStore  # noqa: E402
+from lstm_core.config import RunConfig
+from lstm_core.jobs import LocalEngine, wait_for
+from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
+from lstm_core.store import RunStore
 
 WORKSPACE = "b" * 32
 

@@ -4,7 +4,8 @@
 
 (a) The page: a real `streamlit run app.py`, Chromium on the default sample, a warm worker waiting (the server has
     been up a while: its spare has imported TensorFlow and compiled the newest run's model, or on a new store the
-    default sample's); later rounds train the same shape again, as a user changing the learning rate does; seconds from the Train click to the first epoch drawn in the loss chart, and to the results.
+    default sample's); later rounds train the same shape again, as a user changing the learning rate does.
+    Seconds from the Train click to the first epoch drawn in the loss chart, and to the results.
 (b) The same model written by hand with Keras defaults (LSTM, Dense head, Adam, MSE, batch 32, the sample's windows
     and epochs) in a warm process (TensorFlow imported, one model trained before): the wall time of fit().
 Rounds alternate (a) and (b); medians are printed side by side.
