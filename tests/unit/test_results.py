@@ -44,7 +44,8 @@ def test_mape_is_none_when_every_actual_is_zero():
 
 def test_perfect_predictions_score_zero():
     actual = np.array([3.0, 1.0, 7.5])
-    assert error_metrics(actual, actual.copy()) == {"mae": 0.0, "rmse": 0.0, "mape": 0.0}
+    assert error_metrics(actual, actual.copy(), scale=2.0) == {"mae": 0.0, "rmse": 0.0, "mape": 0.0, "mase": 0.0,
+                                                               "smape": 0.0}
 
 
 def test_mape_is_none_for_a_series_that_crosses_zero():
