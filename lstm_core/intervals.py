@@ -121,3 +121,20 @@ def _coverage_finding(level: int, entry: dict, intervals: dict) -> Finding:
                   "validation_errors": windows, "test_points": intervals["test_points"],
                   "error_ratio_test_to_validation": None if ratio is None else round(ratio, 3)},
         area="results")
+
+
+def level_entry(intervals: dict, level: int) -> dict | None:
+    levels = intervals.get("levels", {}) if intervals else {}
+    return levels.get(level) or levels.get(str(level))
+
+
+def forecast_band(intervals: dict, level: int, future: np.ndarray) -> dict:
+    """The interval at `level` for a forecast past the end: lower and upper bounds for as many of its steps as the
+    validation part could calibrate (the band stops there), with the test part's coverage."""
+    entry = level_entry(intervals, level) or {"width": None, "coverage": None, "future_widths": []}
+    future = np.asarray(future, dtype="float64")
+    widths = np.asarray(entry["future_widths"][:len(future)], dtype="float64")
+    shown = future[:len(widths)]
+    return {"level": level, "coverage": entry["coverage"], "test_width": entry["width"],
+            "widths": widths.tolist(), "lower": (shown - widths).tolist(), "upper": (shown + widths).tolist(),
+            "calibration_windows": intervals.get("calibration_windows", 0) if intervals else 0}

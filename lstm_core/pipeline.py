@@ -56,6 +56,8 @@ def prepare(dataset: Dataset, config: RunConfig) -> Prepared:
     config = _checked_columns(dataset, config)
     columns = [config.target, *config.features]
     frame, dropped = handle_missing(dataset.frame, columns, config.missing)
+    if config.rows_used and config.task == "forecast":
+        frame = frame.iloc[:config.rows_used]
     values = frame[columns].to_numpy(dtype="float64")
     # With differencing the checks, the split, the scaler and the windows all see what the model sees: changes.
     seen = np.diff(values, axis=0) if differenced(config) else values
