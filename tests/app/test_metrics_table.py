@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.results import MAPE_UNDEFINED, compare
+from lstm_core.results import MAPE_UNDEFINED, MASE_UNDEFINED, compare
 from ui.metrics import metrics_table
 
 
@@ -24,12 +24,13 @@ def test_an_undefined_mape_shows_a_dash_and_the_reason():
     assert metrics["model"]["mape"] is None  # JSON and CSV keep null
     styled, footnote = metrics_table(metrics)
     frame = styled.data
-    assert list(frame.columns) == ["MAE", "RMSE", "MAPE %"] and frame.index.name == "model"
+    assert list(frame.columns) == ["MAE", "RMSE", "MASE", "sMAPE %", "MAPE %"] and frame.index.name == "model"
     assert list(frame.index) == ["LSTM", "persistence"]
     assert frame["MAPE %"].isna().all() and frame["MAE"].notna().all()
     shown = styled.to_string()
-    assert "None" not in shown and "nan" not in shown and shown.count("—") == 2
-    assert footnote == f"—: {MAPE_UNDEFINED}"
+    # No scale was given, so MASE is undefined too, with its own reason.
+    assert "None" not in shown and "nan" not in shown and shown.count("—") == 4
+    assert footnote == f"—: {MASE_UNDEFINED} {MAPE_UNDEFINED}"
 
 
 def test_computed_metrics_have_no_footnote():
