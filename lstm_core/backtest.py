@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import RunConfig
+from .config import ConfigError, RunConfig
 from .results import BASELINE_LABELS
 from .windows import split_rows, window_count
 
@@ -50,8 +50,11 @@ def plan_folds(prepared, folds: int = DEFAULT_FOLDS) -> tuple[list[Fold], str]:
         fold_rows = seen_rows - back * test_rows
         if test_rows <= 0 or fold_rows <= test_rows:
             continue
-        fold_config = config.replace(rows_used=fold_rows + shift, test_fraction=test_rows / fold_rows)
-        if fold_config.problems() or not _trainable(fold_rows, fold_config):
+        try:
+            fold_config = config.replace(rows_used=fold_rows + shift, test_fraction=test_rows / fold_rows)
+        except ConfigError:  # the test part would be more than half the fold's rows
+            continue
+        if not _trainable(fold_rows, fold_config):
             continue
         planned.append(Fold(len(planned) + 1, fold_config, fold_rows - test_rows + shift, fold_rows + shift))
     note = ""

@@ -178,8 +178,9 @@ def verdict_sentence(metrics: dict) -> str:
                 "baseline knows.")
     worse = (best["mae"] - model_mae) / model_mae * -100
     if name == "ets":
-        return (f"ETS beat the LSTM by {worse:.1f} % in {unit} on the test part ({scores}): a classical method "
-                "that models level, trend and season directly is hard to beat on a series like this one.")
+        return (f"ETS, the classical baseline, beat the LSTM by {worse:.1f} % in {unit} on the test part "
+                f"({scores}): exponential smoothing models level, trend and season directly, and on a series "
+                "made of little else it is hard to beat.")
     return (f"The LSTM did not beat the best {kind} ({label}): its {unit} is {-change:.1f} % worse "
             f"({scores}). Try more epochs, more units, or a longer window.")
 
