@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from lstm_core.results import BASELINE_LABELS, UNDEFINED
 
@@ -28,13 +27,14 @@ def metrics_frame(metrics: dict) -> pd.DataFrame:
     return frame
 
 
-def metrics_table(metrics: dict) -> tuple[Styler, str | None]:
-    """The table to draw (missing metrics shown as "—", 4 significant digits) and the footnote giving the reason for
-    each "—", or None when every metric was computed."""
+def metrics_table(metrics: dict) -> tuple[pd.DataFrame, str | None]:
+    """The table to draw, as text (4 significant digits, "—" for a metric that cannot be computed: the grid would
+    draw a missing number as "None", whatever a Styler says), and the footnote giving the reason for each "—", or
+    None when every metric was computed."""
     frame = metrics_frame(metrics)
-    styled = frame.style.format("{:.4g}", na_rep=MISSING)
+    shown = frame.map(lambda value: MISSING if pd.isna(value) else f"{value:.4g}")
     reasons = list(column_help(metrics, only_missing=True).values())
-    return styled, (f"{MISSING}: " + " ".join(reasons)) if reasons else None
+    return shown, (f"{MISSING}: " + " ".join(reasons)) if reasons else None
 
 
 def column_help(metrics: dict, only_missing: bool = False) -> dict[str, str]:

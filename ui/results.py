@@ -53,14 +53,15 @@ def render_results(record, current_config=None) -> None:
         return
     beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())
     (st.success if beat else st.warning)(report.verdict)
-    styled, footnote = metrics_table(report.metrics)
-    st.dataframe(styled, width="stretch", column_config={
-        label: st.column_config.NumberColumn(label, help=text) for label, text in column_help(report.metrics).items()})
+    shown, footnote = metrics_table(report.metrics)
+    helps = column_help(report.metrics)
+    st.dataframe(shown, width="stretch", column_config={
+        label: st.column_config.TextColumn(label, help=helps.get(label), alignment="right") for label in shown.columns})
     if footnote:
         st.caption(footnote)
     if report.ets:
-        st.caption(f"ETS: {report.ets['form']}, chosen by AICc and fit by statsmodels on the train rows only; its "
-                   "forecasts use the values known at each forecast's origin, like the LSTM's windows.")
+        st.caption(f"{report.ets['form']}: the form chosen by AICc and fit by statsmodels on the train rows only; "
+                   "its forecasts use the values known at each forecast's origin, like the LSTM's windows.")
     level = int(st.radio("Prediction interval", LEVELS, format_func=lambda value: f"{value} %", horizontal=True,
                          key="interval_level", help="Split-conformal: the width is set by the model's errors on "
                                                     "the validation part, which it never trained on."))

@@ -114,7 +114,8 @@ def test_upload_pick_target_and_train_two_epochs(app, upload):
     assert numbers(loss["x"]) == [1, 2] and all(math.isfinite(v) for v in numbers(loss["y"]))
     assert shown_record(app).config.target == "temperature"
 
-    table = next(d.value for d in app.dataframe if d.value.index.name == "model")
+    shown = next(d.value for d in app.dataframe if d.value.index.name == "model")
+    table = shown.replace("—", "nan").astype("float64")
     assert {"LSTM", "persistence"} <= set(table.index)
     assert list(table.columns) == ["MAE", "RMSE", "MASE", "sMAPE %", "MAPE %"]
     assert table.notna().all().all() and (table >= 0).all().all()
