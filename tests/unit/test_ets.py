@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-from lstm_core.ets import ets_baseline, ets_forecasts, fit_ets
+from lstm_core.ets import USE_BRUTE, ets_baseline, ets_forecasts, fit_ets
 
 
 def seasonal_series(rows: int = 300, seed: int = 0) -> np.ndarray:
@@ -20,7 +20,7 @@ def test_the_forward_run_reproduces_statsmodels_fitted_values_and_forecasts():
     fit = fit_ets(series[:200], season=12)
     assert fit.trend == "add" and fit.season == 12  # a trend and a 12-step season, found by AICc
     reference = ExponentialSmoothing(series[:200], trend=fit.trend, damped_trend=fit.damped, seasonal="add",
-                                     seasonal_periods=12, initialization_method="estimated").fit()
+                                     seasonal_periods=12, initialization_method="estimated").fit(use_brute=USE_BRUTE)
     np.testing.assert_allclose(ets_forecasts(fit, series, np.arange(1, 200), 1), reference.fittedvalues[1:],
                                rtol=1e-9)
     ahead = reference.forecast(30)
