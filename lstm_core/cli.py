@@ -234,6 +234,7 @@ def _run(args: argparse.Namespace, report: dict) -> int:
 
 
 def _train(args: argparse.Namespace, prepared, report: dict) -> int:
+    from .jobs.tasks import INTERVAL_STEPS
     from .pipeline import evaluate, forecast
 
     state = trained(args, report, prepared)
@@ -241,7 +242,9 @@ def _train(args: argparse.Namespace, prepared, report: dict) -> int:
         return EXIT_FINDING
     result = None
     if state.status != "diverged":
-        result = evaluate(prepared, state.model, future_steps=args.forecast_steps)
+        # A stored run gets the page's calibrated forecast steps, so the page draws its fan as for its own runs.
+        stored = getattr(args, "recording", None) is not None
+        result = evaluate(prepared, state.model, future_steps=max(args.forecast_steps, INTERVAL_STEPS * stored))
         report["metrics"] = {"model": result.metrics["model"], "baselines": result.metrics["baselines"]}
         report["verdict"] = result.verdict
         report["data"]["season"] = result.season

@@ -61,8 +61,9 @@ def stop_backtest(run_ids: list[str]) -> None:
 @st.fragment(run_every=LIVE_SECONDS)
 def _live(parent_key: str) -> None:
     store = run_store()
-    batch = latest_batch(store.get(parent_key))
-    records = [store.get(run_id) for run_id in batch["runs"]]
+    parent = store.get(parent_key)
+    batch = latest_batch(parent) if parent is not None else None
+    records = [store.get(run_id) for run_id in batch["runs"]] if batch else []
     if not any(r is not None and r.active for r in records):
         st.rerun(scope="app")
         return
