@@ -179,8 +179,8 @@ def verdict_sentence(metrics: dict) -> str:
     worse = (best["mae"] - model_mae) / model_mae * -100
     if name == "ets":
         return (f"ETS, the classical baseline, beat the LSTM by {worse:.1f} % in {unit} on the test part "
-                f"({scores}): exponential smoothing models level, trend and season directly, and on a series "
-                "made of little else it is hard to beat.")
+                f"({scores}): exponential smoothing models level, trend and season directly, and where a series "
+                "is mostly those it is hard to beat.")
     return (f"The LSTM did not beat the best {kind} ({label}): its {unit} is {-change:.1f} % worse "
             f"({scores}). Try more epochs, more units, or a longer window.")
 
