@@ -9,6 +9,9 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
+
+from .backtest import DEFAULT_FOLDS, MAX_FOLDS
 from .cli_inside import INSIDE_COMMAND, add_inside_command, run_inside_command
 from .cli_store import STORE_COMMANDS, Recording, add_store_commands, add_store_options, run_store_command
 from .config import (
@@ -29,6 +32,8 @@ from .config import (
     RunConfig,
 )
 from .findings import Finding, ProblemError, has_errors
+from .intervals import DEFAULT_LEVEL, coverage_findings, forecast_band
+from .intervals import LEVELS as INTERVAL_LEVELS
 from .text.classify_cli import run_text_classify, wants_text_classify
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
@@ -63,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "and train_script.py here")
             command.add_argument("--forecast-steps", type=int, default=0,
                                  help="also forecast this many steps past the end")
+            command.add_argument("--interval-level", type=int, choices=INTERVAL_LEVELS, default=DEFAULT_LEVEL,
+                                 help="forecast: the prediction interval's level in %% (default 80)")
+            command.add_argument("--backtest", type=int, nargs="?", const=DEFAULT_FOLDS, default=0, metavar="FOLDS",
+                                 help="forecast: also train FOLDS more models at earlier origins (rolling origin; "
+                                      f"{DEFAULT_FOLDS} when no number is given) and report each fold's scores")
             add_store_options(command)
     add_store_commands(commands)
     add_inside_command(commands)
@@ -228,6 +238,7 @@ def _run(args: argparse.Namespace, report: dict) -> int:
 
 
 def _train(args: argparse.Namespace, prepared, report: dict) -> int:
+    from .jobs.tasks import INTERVAL_STEPS
     from .pipeline import evaluate, forecast
 
     state = trained(args, report, prepared)
@@ -235,16 +246,34 @@ def _train(args: argparse.Namespace, prepared, report: dict) -> int:
         return EXIT_FINDING
     result = None
     if state.status != "diverged":
-        result = evaluate(prepared, state.model)
+        # A stored run gets the page's calibrated forecast steps, so the page draws its fan as for its own runs.
+        stored = getattr(args, "recording", None) is not None
+        result = evaluate(prepared, state.model, future_steps=max(args.forecast_steps, INTERVAL_STEPS * stored))
         report["metrics"] = {"model": result.metrics["model"], "baselines": result.metrics["baselines"]}
         report["verdict"] = result.verdict
         report["data"]["season"] = result.season
+        report["ets"] = result.ets or None
+        report["findings"] += [f.to_dict() for f in coverage_findings(result.intervals)]
+        future = np.zeros(0)
         if args.forecast_steps > 0:
-            report["forecast"] = [float(v) for v in forecast(prepared, state.model, args.forecast_steps)]
+            future = forecast(prepared, state.model, args.forecast_steps)
+            report["forecast"] = [float(v) for v in future]
+        report["intervals"] = forecast_band(result.intervals, args.interval_level, future)
+    report["backtest"] = _backtest(args, prepared) if args.backtest else None
     if args.out:
         report["written"] = _write_outputs(args.out, prepared, state, result)
     recorded(args, prepared, state, result)
     return exit_code(report)
+
+
+def _backtest(args: argparse.Namespace, prepared) -> dict:
+    from .backtest import plan_folds, run_folds, summarise
+
+    folds, note = plan_folds(prepared, min(max(args.backtest, 1), MAX_FOLDS))
+    if not args.json:
+        print(f"backtest: {len(folds)} fold(s) to train. {note}".rstrip())
+    summary = summarise(folds, run_folds(prepared.dataset, folds))
+    return {**summary, "note": note}
 
 
 def checked(args: argparse.Namespace, prepared, report: dict) -> int | None:
@@ -451,6 +480,14 @@ def _print(report: dict, as_json: bool) -> None:
 
             print(f"MAPE —: {MAPE_UNDEFINED}")
         print(report["verdict"])
+        band = report.get("intervals")
+        if band and band["coverage"] is not None:
+            print(f"{band['level']} % interval covered {band['coverage']:.0f} % of test points "
+                  f"(±{band['test_width']:.4g})")
+        if report.get("backtest"):
+            for name, means in report["backtest"]["mean"].items():
+                print(f"backtest mean {name}: MAE {means['mae']:.4g}  MASE {_number(means['mase'])}")
+            print(report["backtest"]["verdict"])
     if "lrs" in report:
         _print_range_test(report)
     if "stopped" in report and "lrs" not in report:
@@ -459,6 +496,10 @@ def _print(report: dict, as_json: bool) -> None:
         print(f"wrote {label}: {path}")
     if "run_id" in report:
         print(f"stored as run {report['run_id']} in {report['store']}")
+
+
+def _number(value) -> str:
+    return "—" if value is None else f"{value:.3g}"
 
 
 def _print_range_test(report: dict) -> None:

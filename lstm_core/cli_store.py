@@ -129,7 +129,10 @@ class Recording:
 
     def finish(self, prepared, state, result) -> None:
         from .jobs.execute import record_end
+        from .jobs.tasks import report_findings
 
+        for finding in report_findings(result):
+            self.store.add_finding(self.run_id, finding)
         record_end(self.store, self.run_id, prepared, state, result)
 
     def fail(self, reason: str, finding=None) -> None:

@@ -46,6 +46,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "epochs": (1, limit("max_epochs")),  # read when the app starts, as every server limit is
     "patience": (1, 1000),
     "season": (0, 100000),
+    "rows_used": (0, 100_000_000),
     "seed": (0, 2**31 - 1),
     "maxlen": (1, 10000),
     "min_length": (1, 10000),
@@ -110,6 +111,9 @@ class RunConfig:
     patience: int = 5
     season: int = 0
     seed: int = 42
+    # Forecast: train and score on the first `rows_used` rows only (0: every row). A backtest fold is the same run
+    # with its data cut at the fold's end, so it can be trained, stored and reproduced like any other.
+    rows_used: int = 0
     # Classification: the columns' roles (None: take the guess), ragged lengths and labels that change.
     layout: str = "auto"
     id_column: str | None = None

@@ -107,6 +107,11 @@ def metrics_of(state, report) -> dict:
         out.update({"model": metrics["model"], "baselines": metrics["baselines"], "verdict": report.verdict})
         if "confusion" in metrics:
             out["confusion"] = metrics["confusion"]
+        if getattr(report, "intervals", None):
+            # Per level: the test part's ± width and coverage, and a width per step of the forecast past the end.
+            out["intervals"] = report.intervals
+        if getattr(report, "ets", None):
+            out["ets"] = report.ets
     return out
 
 

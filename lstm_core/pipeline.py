@@ -11,7 +11,7 @@ from .checks.data_checks import count_windows
 from .config import RunConfig
 from .data import Dataset, handle_missing
 from .findings import Finding, ProblemError, has_errors
-from .results import ForecastReport, compare, detect_season, recursive_forecast
+from .results import ForecastReport, compare, detect_season, mase_scale, recursive_forecast, recursive_forecasts
 from .windows import Windows, build_windows, split_rows
 
 
@@ -56,6 +56,8 @@ def prepare(dataset: Dataset, config: RunConfig) -> Prepared:
     config = _checked_columns(dataset, config)
     columns = [config.target, *config.features]
     frame, dropped = handle_missing(dataset.frame, columns, config.missing)
+    if config.rows_used and config.task == "forecast":
+        frame = frame.iloc[:config.rows_used]
     values = frame[columns].to_numpy(dtype="float64")
     # With differencing the checks, the split, the scaler and the windows all see what the model sees: changes.
     seen = np.diff(values, axis=0) if differenced(config) else values
@@ -132,23 +134,80 @@ def levels_from_changes(last_level, changes) -> np.ndarray:
     return np.asarray(last_level, dtype="float64")[..., None] + np.cumsum(changes, axis=-1)
 
 
-def evaluate(prepared: Prepared, model) -> ForecastReport:
+def part_predictions(prepared: Prepared, model, part: str = "test") -> tuple[np.ndarray, np.ndarray]:
+    """(target rows, predicted levels in original units) for every window of `part` ("val" or "test")."""
     w, config = prepared.windows, prepared.config
-    scaled = np.asarray(model.predict(np.ascontiguousarray(w.x_test, dtype="float32"), verbose=0,
-                                      batch_size=256))
-    rows = w.test_target_rows(config.timesteps, config.horizon, config.stride)
+    x = w.x_test if part == "test" else w.x_val
+    rows = w.target_rows(part, config.timesteps, config.horizon, config.stride)
+    if not len(x):
+        return rows, np.zeros(0)
+    scaled = np.asarray(model.predict(np.ascontiguousarray(x, dtype="float32"), verbose=0, batch_size=256))
     target = prepared.values[:, w.target_index]
     if differenced(config):
         # Change i leads from level row i to i + 1. The level `horizon` rows ahead is the last known level plus every
         # predicted change up to it: the one output (horizon 1) or all of a multi-step model's outputs.
         changes = w.scaler.inverse_column(scaled.reshape(len(scaled), -1)[:, :config.horizon], w.target_index)
         rows = rows + 1
-        predicted = levels_from_changes(target[rows - config.horizon], changes)[:, -1]
-    else:
-        # The report scores the `horizon`-ahead value, the last output column.
-        last = scaled[:, -1] if scaled.ndim == 2 else scaled
-        predicted = w.scaler.inverse_column(last, w.target_index)
-    return compare(target[rows], predicted, target, rows, config.horizon, prepared.season)
+        return rows, levels_from_changes(target[rows - config.horizon], changes)[:, -1]
+    # The report scores the `horizon`-ahead value, the last output column.
+    last = scaled[:, -1] if scaled.ndim == 2 else scaled
+    return rows, w.scaler.inverse_column(last, w.target_index)
+
+
+def train_rows(prepared: Prepared) -> int:
+    """How many leading rows of the levels are the train part: the rows ETS and MASE's scale may learn from."""
+    config = prepared.config
+    return split_rows(len(prepared.values), config.val_fraction, config.test_fraction).train[1]
+
+
+def evaluate(prepared: Prepared, model, future_steps: int = 0) -> ForecastReport:
+    """Score the model, the naive baselines and ETS on the test part; intervals from the validation part, with
+    widths for `future_steps` steps of the forecast past the end."""
+    from .ets import ets_baseline
+    from .intervals import interval_summary
+
+    config = prepared.config
+    rows, predicted = part_predictions(prepared, model, "test")
+    target = prepared.values[:, prepared.windows.target_index]
+    train_stop = train_rows(prepared)
+    scale = mase_scale(target[:train_stop], prepared.season)
+    extra, fit = {}, None
+    if len(rows):
+        ets_values, fit = ets_baseline(target, train_stop, rows, config.horizon, prepared.season)
+        if ets_values is not None:
+            extra["ets"] = ets_values
+    report = compare(target[rows], predicted, target, rows, config.horizon, prepared.season, scale, extra)
+    report.ets = fit.to_dict() if fit is not None else {}
+    val_rows, val_predicted = part_predictions(prepared, model, "val")
+    report.intervals = interval_summary(target[val_rows] - val_predicted, report.actual, predicted,
+                                        future_errors(prepared, model, future_steps))
+    return report
+
+
+def future_errors(prepared: Prepared, model, steps: int) -> list[np.ndarray]:
+    """The recursive forecast's errors 1…steps rows ahead, made from every origin in the validation part and
+    scored on validation rows only: what a width for each step of the forecast past the end is calibrated on."""
+    w, config = prepared.windows, prepared.config
+    start, stop = w.split.val
+    context = config.timesteps + config.horizon - 1
+    origins = np.arange(max(start - 1, context - 1), stop - 1)
+    if steps <= 0 or not len(origins):
+        return []
+    steps = min(steps, stop - 1 - int(origins[0]))
+    contexts = np.stack([w.scaled[origin - context + 1:origin + 1] for origin in origins])
+    hold = w.scaler.transform(np.zeros((1, len(w.columns))))[0] if differenced(config) else None
+    scaled = recursive_forecasts(predict_fn(model), contexts, w.target_index, config.timesteps, config.horizon,
+                                 steps, config.multi_step, hold=hold)
+    values = w.scaler.inverse_column(scaled, w.target_index)
+    target = prepared.values[:, w.target_index]
+    shift = 1 if differenced(config) else 0  # seen row i is level row i + 1 with differencing
+    if shift:
+        values = levels_from_changes(target[origins + 1], values)
+    errors = []
+    for step in range(1, steps + 1):
+        inside = origins + step < stop
+        errors.append(target[origins[inside] + step + shift] - values[inside, step - 1])
+    return errors
 
 
 def forecast(prepared: Prepared, model, steps: int) -> np.ndarray:

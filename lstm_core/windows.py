@@ -123,8 +123,13 @@ class Windows:
 
     def test_target_rows(self, timesteps: int, horizon: int, stride: int) -> np.ndarray:
         """Row index in the whole series of each test window's (first) target."""
-        start = self.split.test[0]
-        return start + np.arange(len(self.x_test)) * stride + timesteps - 1 + horizon
+        return self.target_rows("test", timesteps, horizon, stride)
+
+    def target_rows(self, part: str, timesteps: int, horizon: int, stride: int) -> np.ndarray:
+        """Row index in the whole series of each window's (first) target in `part` ("train", "val" or "test")."""
+        start = getattr(self.split, part)[0]
+        count = len({"train": self.x_train, "val": self.x_val, "test": self.x_test}[part])
+        return start + np.arange(count) * stride + timesteps - 1 + horizon
 
 
 def build_windows(values: np.ndarray, columns: list[str], target_index: int, config) -> Windows:

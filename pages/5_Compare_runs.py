@@ -52,8 +52,9 @@ def runs_table(runs, ticked) -> None:
                                 "test RMSE": st.column_config.NumberColumn(format="%.4g"),
                                 "accuracy": st.column_config.NumberColumn(format="percent"),
                                 "vs baseline %": st.column_config.NumberColumn(
-                                    format="%+.1f", help="Forecast: MAE saved against the best naive baseline, in %. "
-                                    "Classifier: accuracy points above the majority class. Positive: the LSTM won.")})
+                                    format="%+.1f", help="Forecast: MAE saved against the best baseline "
+                                    "(persistence, seasonal naive or ETS), in %. Classifier: accuracy points above "
+                                    "the majority class. Positive: the LSTM won.")})
     if settings:
         st.caption("Settings that differ: " + ", ".join(settings) + ". Click a column's header to sort by it.")
     else:

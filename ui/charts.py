@@ -78,8 +78,14 @@ def series_chart(frame: pd.DataFrame, columns: list[str], time_column: str | Non
     return figure
 
 
-def prediction_chart(x, actual, predicted, baselines: dict[str, np.ndarray]) -> go.Figure:
+BAND_COLOUR = "rgba(214, 39, 40, 0.18)"
+
+
+def prediction_chart(x, actual, predicted, baselines: dict[str, np.ndarray], band: dict | None = None) -> go.Figure:
+    """Predicted vs actual on the test part; `band` ({"lower", "upper", "name"}) is drawn as a shaded interval."""
     figure = go.Figure()
+    if band is not None:
+        add_band(figure, x, band)
     figure.add_trace(go.Scatter(x=x, y=actual, name="actual", mode="lines", line={"color": ACTUAL_COLOUR}))
     # Small markers: plotly selects a clicked point only on traces that draw them (a click picks a test window).
     figure.add_trace(go.Scatter(x=x, y=predicted, name="LSTM", mode="lines+markers", line={"color": MODEL_COLOUR},
@@ -91,13 +97,37 @@ def prediction_chart(x, actual, predicted, baselines: dict[str, np.ndarray]) -> 
     return figure
 
 
-def forecast_chart(history_x, history_y, future_x, future_y) -> go.Figure:
+def forecast_chart(history_x, history_y, future_x, future_y, band: dict | None = None) -> go.Figure:
+    """The series' end and the forecast past it; `band` is the interval as a fan, as long as it was calibrated."""
     figure = go.Figure()
+    if band is not None and len(band["lower"]):
+        add_band(figure, future_x[:len(band["lower"])], band)
     figure.add_trace(go.Scatter(x=history_x, y=history_y, name="history", mode="lines",
                                 line={"color": ACTUAL_COLOUR}))
     figure.add_trace(go.Scatter(x=future_x, y=future_y, name="forecast", mode="lines+markers",
                                 line={"color": MODEL_COLOUR, "dash": "dash"}))
     figure.update_layout(title="Forecast past the end of the data", height=320, **_LAYOUT)
+    return figure
+
+
+def add_band(figure: go.Figure, x, band: dict) -> None:
+    """Two traces: the upper edge (no fill), then the lower edge filled up to it."""
+    x = list(x)
+    figure.add_trace(go.Scatter(x=x, y=list(band["upper"]), mode="lines", line={"width": 0}, showlegend=False,
+                                hoverinfo="skip", name=f"{band['name']} upper"))
+    figure.add_trace(go.Scatter(x=x, y=list(band["lower"]), mode="lines", line={"width": 0}, fill="tonexty",
+                                fillcolor=BAND_COLOUR, name=band["name"]))
+
+
+def backtest_chart(x, y, folds: list[dict]) -> go.Figure:
+    """The series with each fold's test part shaded and labelled."""
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=x, y=y, name="series", mode="lines", line={"color": ACTUAL_COLOUR}))
+    for fold in folds:
+        start, stop = fold["test_start"], min(fold["test_stop"], len(x)) - 1
+        figure.add_vrect(x0=x[start], x1=x[stop], fillcolor="rgba(31, 119, 180, 0.15)", line_width=0,
+                         annotation_text=f"fold {fold['fold']}", annotation_position="top left")
+    figure.update_layout(title="Backtest: each fold's test part", height=300, **_LAYOUT)
     return figure
 
 

@@ -7,14 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.classify import ClassPrepared
+from lstm_core.intervals import DEFAULT_LEVEL, LEVELS, coverage_sentence, forecast_band, level_entry
 from lstm_core.pipeline import Prepared
 from lstm_core.runs import changed_settings, config_value, show_value
 
 from . import charts
+from .backtest import backtest_part
 from .classification import render_classification_results
 from .export import export_part
 from .findings import plain, render_findings
-from .metrics import metrics_table
+from .metrics import column_help, metrics_table
 from .stored import forecast_of, prepared_of, report_of, summary_of
 
 STATUS_TEXT = {
@@ -57,16 +59,32 @@ def render_results(record, current_config=None) -> None:
         return
     beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())
     (st.success if beat else st.warning)(report.verdict)
-    styled, footnote = metrics_table(report.metrics)
-    st.dataframe(styled, width="stretch")
+    shown, footnote = metrics_table(report.metrics)
+    helps = column_help(report.metrics)
+    st.dataframe(shown, width="stretch", column_config={
+        label: st.column_config.TextColumn(label, help=helps.get(label), alignment="right") for label in shown.columns})
     if footnote:
         st.caption(footnote)
+    if report.ets:
+        st.caption(f"{report.ets['form']}: the form chosen by AICc and fit by statsmodels on the train rows only; "
+                   "its forecasts use the values known at each forecast's origin, like the LSTM's windows.")
+    level = int(st.radio("Prediction interval", LEVELS, format_func=lambda value: f"{value} %", horizontal=True,
+                         key="interval_level", help="Split-conformal: the width is set by the model's errors on "
+                                                    "the validation part, which it never trained on."))
+    band = None
+    if report.intervals:
+        st.markdown(coverage_sentence(report.intervals, level))
+        entry = level_entry(report.intervals, level)
+        if entry and entry["width"] is not None:
+            band = {"lower": report.predicted - entry["width"], "upper": report.predicted + entry["width"],
+                    "name": f"{level} % interval"}
     x = _time_axis(prepared, report.target_rows)
     # A click on a point picks that test window for Inside the LSTM (below).
-    clicked = st.plotly_chart(charts.prediction_chart(x, report.actual, report.predicted, report.baselines),
+    clicked = st.plotly_chart(charts.prediction_chart(x, report.actual, report.predicted, report.baselines, band),
                               width="stretch", on_select="rerun", selection_mode="points", key="prediction_chart")
     window_from_chart(clicked)
-    forecast_part(prepared, record)
+    forecast_part(prepared, record, report.intervals, level)
+    backtest_part(prepared, record, _time_axis(prepared, np.arange(len(prepared.values))))
     inside_section(record)
     model_part(record)
     export_part(record)
@@ -87,7 +105,7 @@ def settings_note(record, current_config) -> None:
             "settings.", icon="ℹ️")
 
 
-def forecast_part(prepared: Prepared, record) -> None:
+def forecast_part(prepared: Prepared, record, intervals: dict | None = None, level: int = DEFAULT_LEVEL) -> None:
     future_all = forecast_of(record)
     if future_all is None:
         return
@@ -100,7 +118,13 @@ def forecast_part(prepared: Prepared, record) -> None:
     shown = min(len(target), max(5 * steps, 4 * config.timesteps))
     history_x = _time_axis(prepared, np.arange(len(target) - shown, len(target)))
     future_x = _future_axis(prepared, len(target), steps)
-    st.plotly_chart(charts.forecast_chart(history_x, target[-shown:], future_x, future), width="stretch")
+    band = None
+    if intervals:
+        band = {**forecast_band(intervals, level, future), "name": f"{level} % interval"}
+    st.plotly_chart(charts.forecast_chart(history_x, target[-shown:], future_x, future, band), width="stretch")
+    if band is not None and len(band["lower"]) < steps:
+        st.caption(f"The {level} % band covers the first {len(band['lower'])} steps: the validation part is too "
+                   "short to calibrate further ahead.")
     if config.features:
         st.caption("Extra feature columns are unknown in the future: the forecast holds them at their last value.")
 

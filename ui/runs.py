@@ -61,7 +61,8 @@ def shown_run(tasks: tuple[str, ...] = PLAYGROUND_TASKS, shown_key: str = SHOWN)
         return None
     record = store.get(key) if key else None
     if record is None or record.workspace != workspace or record.config.task not in tasks:
-        runs = store.list_runs(workspace, tasks)
+        # A backtest's folds are runs of their own, but the page shows the run they test.
+        runs = [run for run in store.list_runs(workspace, tasks) if run.source != "backtest"]
         record = runs[-1] if runs else None
     return record
 

@@ -10,7 +10,7 @@ import time
 from ..errors import translate
 from ..findings import has_errors
 from ..store import RunStore
-from .tasks import evaluate_task, prepare_from, report_metrics, run_outputs, runner_for_task
+from .tasks import evaluate_task, prepare_from, report_findings, report_metrics, run_outputs, runner_for_task
 
 # How often a running run looks for a stop request in the store; Keras then stops after its current batch.
 STOP_POLL_SECONDS = 0.2
@@ -120,6 +120,8 @@ def _finish(store: RunStore, run_id: str, prepared, state) -> str:
     if trained:
         try:
             report = evaluate_task(prepared, state.model)
+            for finding in report_findings(report):
+                store.add_finding(run_id, finding)
         except Exception as exc:  # a model that cannot predict is reported, not raised
             store.add_finding(run_id, translate(exc, area="evaluation"))
     return record_end(store, run_id, prepared, state, report)

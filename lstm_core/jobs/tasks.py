@@ -18,6 +18,8 @@ from ..store.codec import dumps_report
 READERS = ("csv", "text", "text-csv")
 # Steps past the end a forecast run precomputes; the page offers up to this many without the model.
 FORECAST_STEPS = 200
+# Steps of that forecast that get an interval: each step more costs one prediction over every validation origin.
+INTERVAL_STEPS = 100
 REPORT_FILE, SUMMARY_FILE, FORECAST_FILE = "report.json", "summary.json", "forecast.json"
 
 
@@ -126,7 +128,17 @@ def evaluate_task(prepared, model):
         return evaluate_classifier(prepared, model)
     from ..pipeline import evaluate
 
-    return evaluate(prepared, model)
+    return evaluate(prepared, model, future_steps=INTERVAL_STEPS)
+
+
+def report_findings(report) -> list:
+    """Findings read from a finished report: a forecast's intervals far from their nominal coverage (RESULT001)."""
+    intervals = getattr(report, "intervals", None)
+    if not intervals:
+        return []
+    from ..intervals import coverage_findings
+
+    return coverage_findings(intervals)
 
 
 def report_metrics(report) -> tuple[dict | None, str]:

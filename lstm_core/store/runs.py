@@ -137,6 +137,11 @@ class RunStore:
             c.execute("INSERT INTO events (run_id, seq, kind, payload) VALUES (?, ?, ?, ?)",
                       (run_id, seq, kind, json.dumps(payload, default=_plain)))
 
+    def events(self, run_id: str, kind: str) -> list[dict]:
+        """The payloads of a run's events of one kind, oldest first."""
+        rows = self.db.read("SELECT payload FROM events WHERE run_id = ? AND kind = ? ORDER BY seq", (run_id, kind))
+        return [json.loads(row["payload"]) for row in rows]
+
     def add_finding(self, run_id: str, finding: Finding) -> None:
         self.add_event(run_id, "finding", {**finding.to_dict(), "area": finding.area})
 

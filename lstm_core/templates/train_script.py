@@ -381,15 +381,60 @@ def shuffled_batches(keras, x, y):
     return batches, keras.callbacks.LambdaCallback(on_epoch_begin=begin)
 
 
+def conformal_width(errors, level):
+    """Split-conformal half-width: the ceil((n + 1) * level)-th smallest absolute validation error (n >= 20)."""
+    errors = np.sort(np.abs(errors[np.isfinite(errors)]))
+    rank = int(np.ceil((len(errors) + 1) * level / 100))
+    return float(errors[rank - 1]) if len(errors) >= 20 and rank <= len(errors) else None
+
+
+def part_predictions(model, frame, part):
+    """(actual, predicted) levels in original units, at the horizon, for the windows of part 1 (val) or 2 (test)."""
+    columns = [CONFIG["target"], *CONFIG["features"]]
+    values = handle_missing(frame, columns)[columns].to_numpy(dtype="float64")
+    seen = np.diff(values, axis=0) if CONFIG["difference"] else values
+    parts = split_rows(len(seen))
+    offset, scale = fit_scaler(seen[parts[0][0]:parts[0][1]])
+    start, stop = parts[part]
+    x, _ = make_windows(scale_values(seen, offset, scale)[start:stop])
+    if not len(x):
+        return np.zeros(0), np.zeros(0)
+    horizon, stride = CONFIG["horizon"], CONFIG["stride"]
+    output = np.asarray(model.predict(x, verbose=0, batch_size=256)).reshape(len(x), -1).astype("float64")
+    rows = start + np.arange(len(x)) * stride + CONFIG["timesteps"] - 1 + horizon
+    if CONFIG["difference"]:
+        # Change i leads from level i to level i + 1: add the predicted changes onto the last known level.
+        rows = rows + 1
+        changes = output[:, :horizon] * scale[0] + offset[0]
+        predicted = values[rows - horizon, 0] + changes.sum(axis=1)
+    else:
+        predicted = output[:, -1] * scale[0] + offset[0]
+    return values[rows, 0], predicted
+
+
+def interval_line(model, frame, level):
+    """The prediction interval the playground reports: width from the validation errors, coverage on the test part."""
+    actual, predicted = part_predictions(model, frame, 1)
+    width = conformal_width(actual - predicted, level)
+    if width is None:
+        return f"{level} % interval: too few validation windows ({len(actual)}; 20 needed)"
+    actual, predicted = part_predictions(model, frame, 2)
+    covered = float(np.mean(np.abs(actual - predicted) <= width) * 100) if len(actual) else float("nan")
+    return f"{level} % interval: +/-{width:.9g}, covered {covered:.1f} % of test points"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", help="the CSV file the run trained on")
     parser.add_argument("--out", default="losses.csv", help="where to write the loss of every epoch")
+    parser.add_argument("--interval-level", type=int, default=80, choices=(80, 95),
+                        help="forecast: the prediction interval's level in %%")
     args = parser.parse_args(argv)
     if CONFIG["task"] not in TASKS:
         sys.exit(f"This script covers the tasks {', '.join(TASKS)}; CONFIG['task'] is {CONFIG['task']!r}.")
     prepare = {"forecast": forecast_data, "classify-windows": window_data, "classify-sequences": sequence_data}
-    ((x_train, y_train), (x_val, y_val), _), options = prepare[CONFIG["task"]](read_frame(args.data))
+    frame = read_frame(args.data)
+    ((x_train, y_train), (x_val, y_val), _), options = prepare[CONFIG["task"]](frame)
     if not len(x_train):
         sys.exit("No training example: the file is too short for the window, or every sequence was left out.")
     import keras
@@ -410,6 +455,8 @@ def main(argv=None):
     table.insert(0, "epoch", np.arange(1, len(table) + 1))
     table.to_csv(args.out, index=False)
     print(f"wrote {args.out}")
+    if CONFIG["task"] == "forecast":
+        print(interval_line(model, frame, args.interval_level))
 
 
 if __name__ == "__main__":

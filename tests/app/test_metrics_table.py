@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
+import json
 
 import numpy as np
-import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.results import MAPE_UNDEFINED, compare
-from ui.metrics import metrics_table
+from lstm_core.results import MAPE_UNDEFINED, MASE_UNDEFINED, compare
+from ui.metrics import metrics_frame, metrics_table
 
 
 def crossing_zero_report():
@@ -22,40 +21,43 @@ def crossing_zero_report():
 def test_an_undefined_mape_shows_a_dash_and_the_reason():
     metrics = crossing_zero_report().metrics
     assert metrics["model"]["mape"] is None  # JSON and CSV keep null
-    styled, footnote = metrics_table(metrics)
-    frame = styled.data
-    assert list(frame.columns) == ["MAE", "RMSE", "MAPE %"] and frame.index.name == "model"
-    assert list(frame.index) == ["LSTM", "persistence"]
-    assert frame["MAPE %"].isna().all() and frame["MAE"].notna().all()
-    shown = styled.to_string()
-    assert "None" not in shown and "nan" not in shown and shown.count("—") == 2
-    assert footnote == f"—: {MAPE_UNDEFINED}"
+    shown, footnote = metrics_table(metrics)
+    assert list(shown.columns) == ["MAE", "RMSE", "MASE", "sMAPE %", "MAPE %"] and shown.index.name == "model"
+    assert list(shown.index) == ["LSTM", "persistence"]
+    # No scale was given, so MASE is undefined too, with its own reason.
+    assert shown["MAPE %"].tolist() == ["—", "—"] and shown["MASE"].tolist() == ["—", "—"]
+    assert "None" not in shown.to_string() and "nan" not in shown.to_string()
+    assert footnote == f"—: {MASE_UNDEFINED} {MAPE_UNDEFINED}"
+    assert metrics_frame(metrics)["MAE"].notna().all()
 
 
 def test_computed_metrics_have_no_footnote():
     metrics = {"model": {"mae": 1.23456, "rmse": 2.0, "mape": 3.5},
                "baselines": {"seasonal_naive": {"mae": 2.0, "rmse": 3.0, "mape": 4.0}}}
-    styled, footnote = metrics_table(metrics)
-    assert footnote is None and list(styled.data.index) == ["LSTM", "seasonal naive"]
-    assert "1.235" in styled.to_string() and not math.isnan(styled.data.loc["LSTM", "MAPE %"])
+    shown, footnote = metrics_table(metrics)
+    assert footnote is None and list(shown.index) == ["LSTM", "seasonal naive"]
+    assert shown.loc["LSTM", "MAE"] == "1.235" and shown.loc["LSTM", "MAPE %"] == "3.5"
 
 
-def test_the_page_draws_the_dash_with_its_footnote():
+def test_the_page_draws_the_dash_with_its_reason_as_the_columns_tooltip(tmp_path):
+    # The results page's own drawing of the table, from a stored-run-like report.
     def page():
         import streamlit as st
 
-        from ui.metrics import metrics_table
+        from ui.metrics import column_help, metrics_table
 
-        styled, footnote = metrics_table({"model": {"mae": 1.0, "rmse": 2.0, "mape": None},
-                                          "baselines": {"persistence": {"mae": 1.5, "rmse": 2.5, "mape": None}}})
-        st.dataframe(styled, width="stretch")
+        metrics = {"model": {"mae": 1.0, "rmse": 2.0, "mape": None, "undefined": {"mape": "because"}},
+                   "baselines": {"persistence": {"mae": 1.5, "rmse": 2.5, "mape": None}}}
+        shown, footnote = metrics_table(metrics)
+        helps = column_help(metrics)
+        st.dataframe(shown, column_config={label: st.column_config.TextColumn(label, help=helps.get(label))
+                                           for label in shown.columns})
         st.caption(footnote)
 
     at = AppTest.from_function(page).run()
     assert not at.exception, at.exception
-    assert at.caption[0].value == f"—: {MAPE_UNDEFINED}"
+    assert at.caption[0].value == "—: because"
     table = at.dataframe[0]
-    assert table.value.index.name == "model" and table.value["MAPE %"].isna().all()
-    # What the user sees: the styler's display values.
-    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pandas()
-    assert shown["MAPE %"].tolist() == ["—", "—"] and shown["MAE"].tolist() == ["1", "1.5"]
+    assert table.value["MAPE %"].tolist() == ["—", "—"] and table.value["MAE"].tolist() == ["1", "1.5"]
+    config = json.loads(table.proto.columns)
+    assert config["MAPE %"]["help"] == "because" and "help" not in config["MAE"]

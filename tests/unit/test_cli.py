@@ -115,7 +115,7 @@ def test_options_override_the_config_file(cli, tmp_path):
 def test_train_a_sample_writes_model_and_config(cli, tmp_path):
     out = tmp_path / "run"
     result = cli("train", "sample:noisy_seasonal", "--epochs", "2", "--units", "8", "--forecast-steps", "3",
-                 "--json", "--out", out)
+                 "--interval-level", "95", "--backtest", "1", "--json", "--out", out)
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
     report = report_of(result)
     assert report["stopped"] == "completed"
@@ -127,6 +127,18 @@ def test_train_a_sample_writes_model_and_config(cli, tmp_path):
     assert "seasonal_naive" in report["metrics"]["baselines"]
     assert "baseline" in report["verdict"]
     assert len(report["forecast"]) == 3 and all(math.isfinite(v) for v in report["forecast"])
+    for scores in [report["metrics"]["model"], report["metrics"]["baselines"]["ets"]]:
+        assert scores["mase"] > 0 and 0 < scores["smape"] < 200
+    assert report["ets"]["form"].startswith("ETS (")
+    band = report["intervals"]
+    assert band["level"] == 95 and 0 <= band["coverage"] <= 100
+    assert [round(u - f, 9) for u, f in zip(band["upper"], report["forecast"], strict=True)] == \
+        [round(f - lo, 9) for lo, f in zip(band["lower"], report["forecast"], strict=True)]
+    assert all(w > 0 for w in band["widths"])
+    backtest = report["backtest"]
+    assert [fold["fold"] for fold in backtest["folds"]] == [1] and backtest["finished"] == 1
+    assert {row["model"] for row in backtest["rows"]} == {"LSTM", "persistence", "seasonal naive", "ETS"}
+    assert backtest["mean"]["LSTM"]["folds"] == 1 and backtest["verdict"].startswith("Over the folds")
     # Epoch events go to stderr as JSON lines, so stdout stays one object.
     events = [json.loads(line) for line in result.stderr.splitlines() if line.startswith('{"event"')]
     assert [e["epoch"] for e in events] == [1, 2]

@@ -6,6 +6,7 @@ import ast
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -37,6 +38,8 @@ def test_every_file_of_a_forecast_run(tiny_run, noisy_prepared, tmp_path):
     assert metrics["model"]["mae"] == pytest.approx(report.metrics["model"]["mae"])
     assert set(metrics["baselines"]) == set(report.metrics["baselines"]) and metrics["verdict"] == report.verdict
     assert metrics["status"] == state.status and metrics["epochs"] == 2
+    assert metrics["intervals"]["levels"]["80"]["width"] == pytest.approx(report.intervals["levels"][80]["width"])
+    assert metrics["baselines"]["ets"]["mase"] == pytest.approx(report.metrics["baselines"]["ets"]["mase"])
 
     import keras
 
@@ -85,6 +88,12 @@ def test_the_exported_script_trains_the_same_run(tmp_path):
     assert len(rows) == 3
     np.testing.assert_allclose([float(r["loss"]) for r in rows], state.history["loss"], rtol=LOSS_TOLERANCE)
     np.testing.assert_allclose([float(r["val_loss"]) for r in rows], state.history["val_loss"], rtol=LOSS_TOLERANCE)
+    # The script computes the run's 80 % interval again: the same width from the validation errors, the same coverage.
+    entry = evaluate(prepared, state.model).intervals["levels"][80]
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("80 % interval")]
+    width, covered = re.fullmatch(r"80 % interval: \+/-(\S+), covered (\S+) % of test points", line).groups()
+    assert float(width) == pytest.approx(entry["width"], rel=1e-4)
+    assert float(covered) == pytest.approx(entry["coverage"], abs=0.05)
 
 
 def test_the_script_stops_with_a_message_on_a_file_without_the_target(tiny_run, noisy_prepared, tmp_path):

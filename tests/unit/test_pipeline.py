@@ -100,7 +100,7 @@ def test_same_seed_gives_the_same_losses(noisy_prepared, tiny_run):
 def test_evaluate_scores_model_and_both_baselines_in_original_units(noisy_prepared, tiny_run):
     state, _ = tiny_run
     report = evaluate(noisy_prepared, state.model)
-    assert set(report.metrics["baselines"]) == {"persistence", "seasonal_naive"}
+    assert set(report.metrics["baselines"]) == {"persistence", "seasonal_naive", "ets"}
     for scores in [report.metrics["model"], *report.metrics["baselines"].values()]:
         assert math.isfinite(scores["mae"]) and math.isfinite(scores["rmse"])
         assert scores["rmse"] >= scores["mae"] > 0

@@ -6,9 +6,13 @@ import numpy as np
 import pytest
 
 from lstm_core.results import (
+    MAPE_UNDEFINED,
+    MASE_UNDEFINED,
+    SMAPE_UNDEFINED,
     compare,
     detect_season,
     error_metrics,
+    mase_scale,
     persistence,
     recursive_forecast,
     seasonal_naive,
@@ -44,7 +48,8 @@ def test_mape_is_none_when_every_actual_is_zero():
 
 def test_perfect_predictions_score_zero():
     actual = np.array([3.0, 1.0, 7.5])
-    assert error_metrics(actual, actual.copy()) == {"mae": 0.0, "rmse": 0.0, "mape": 0.0}
+    assert error_metrics(actual, actual.copy(), scale=2.0) == {"mae": 0.0, "rmse": 0.0, "mape": 0.0, "mase": 0.0,
+                                                               "smape": 0.0}
 
 
 def test_mape_is_none_for_a_series_that_crosses_zero():
@@ -190,3 +195,38 @@ def test_recursive_forecast_multi_step_uses_every_output_and_holds_features():
     assert len(windows) == 2
     # The feature is unknown in the future and held at its last value.
     np.testing.assert_array_equal(windows[1][0, :, 1], [9.0, 9.0])
+
+
+def test_mase_is_one_for_the_seasonal_naive_forecast_on_the_train_part_its_scale_comes_from():
+    rng = np.random.default_rng(1)
+    train = np.sin(2 * np.pi * np.arange(300) / 24) * 5 + rng.normal(0, 1, 300)
+    scale = mase_scale(train, season=24)
+    rows = np.arange(24, 300)
+    metrics = error_metrics(train[rows], seasonal_naive(train, rows, horizon=1, season=24), scale)
+    assert metrics["mase"] == pytest.approx(1.0, rel=1e-12)
+    # Without a season the scale is the one-step naive error.
+    assert mase_scale(train, season=0) == pytest.approx(np.mean(np.abs(np.diff(train))))
+
+
+def test_smape_on_a_hand_computed_example():
+    # 2|F − A| / (|A| + |F|): 2·1/3, 0, 2·2/6 → mean (2/3 + 0 + 2/3) / 3
+    metrics = error_metrics(np.array([1.0, 2.0, 4.0]), np.array([2.0, 2.0, 2.0]), scale=1.0)
+    assert metrics["smape"] == pytest.approx(400 / 9)
+    assert "undefined" not in metrics
+
+
+def test_a_metric_that_cannot_be_computed_is_none_with_its_reason():
+    metrics = error_metrics(np.zeros(4), np.zeros(4), scale=mase_scale(np.full(30, 2.0), season=0))
+    assert metrics["mase"] is None and metrics["smape"] is None and metrics["mape"] is None
+    assert metrics["undefined"] == {"mape": MAPE_UNDEFINED, "mase": MASE_UNDEFINED, "smape": SMAPE_UNDEFINED}
+
+
+def test_the_verdict_names_ets_and_says_plainly_when_it_beat_the_lstm():
+    scores = metrics(2.0, persistence=3.0, seasonal_naive=2.5, ets=1.0)
+    for entry in [scores["model"], *scores["baselines"].values()]:
+        entry["mase"] = entry["mae"] / 2
+    sentence = verdict_sentence(scores)
+    assert sentence.startswith("ETS, the classical baseline, beat the LSTM by 50.0 % in MASE")
+    assert "MASE 1 vs 0.5" in sentence
+    won = verdict_sentence(metrics(0.5, persistence=3.0, ets=1.0))
+    assert won.startswith("The LSTM beat the best baseline (ETS) by 50.0 % in MAE")

@@ -1,0 +1,52 @@
+"""The ETS baseline: statsmodels' fit on the train rows only, run forward with its parameters frozen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+from lstm_core.ets import USE_BRUTE, ets_baseline, ets_forecasts, fit_ets
+
+
+def seasonal_series(rows: int = 300, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    steps = np.arange(rows)
+    return 10 + 0.05 * steps + 3 * np.sin(2 * np.pi * steps / 12) + rng.normal(0, 0.5, rows)
+
+
+def test_the_forward_run_reproduces_statsmodels_fitted_values_and_forecasts():
+    series = seasonal_series()
+    fit = fit_ets(series[:200], season=12)
+    assert fit.trend == "add" and fit.season == 12  # a trend and a 12-step season, found by AICc
+    reference = ExponentialSmoothing(series[:200], trend=fit.trend, damped_trend=fit.damped, seasonal="add",
+                                     seasonal_periods=12, initialization_method="estimated").fit(use_brute=USE_BRUTE)
+    np.testing.assert_allclose(ets_forecasts(fit, series, np.arange(1, 200), 1), reference.fittedvalues[1:],
+                               rtol=1e-9)
+    ahead = reference.forecast(30)
+    for horizon in (1, 5, 12, 13, 30):
+        assert ets_forecasts(fit, series, np.array([199 + horizon]), horizon)[0] == pytest.approx(ahead[horizon - 1])
+
+
+def test_ets_is_fit_on_train_rows_only():
+    # Two series equal in their first 200 rows; the second jumps by 50 in its test part. A fit that saw the test
+    # rows would choose other parameters; the forecasts made before the jump could not tell them apart.
+    series = seasonal_series()
+    shifted = series.copy()
+    shifted[240:] += 50
+    rows = np.arange(240, 300)
+    plain, plain_fit = ets_baseline(series, 200, rows, horizon=5, season=12)
+    jumped, jumped_fit = ets_baseline(shifted, 200, rows, horizon=5, season=12)
+    assert plain_fit == jumped_fit
+    # Forecasts made from origins before the jump (targets 240…244, horizon 5) are the same for both series.
+    np.testing.assert_array_equal(plain[:5], jumped[:5])
+    # What a leaking fit would give: parameters that know the jump, and other forecasts before it.
+    leaky = fit_ets(shifted, season=12)
+    assert leaky != jumped_fit
+    assert np.abs(ets_forecasts(leaky, shifted, rows[:5], 5) - jumped[:5]).max() > 0.1
+
+
+def test_no_fit_on_a_constant_or_tiny_train_part():
+    assert fit_ets(np.full(50, 3.0), season=0) is None
+    assert fit_ets(np.arange(5.0), season=0) is None
+    assert ets_baseline(np.full(50, 3.0), 30, np.arange(40, 50), 1, 0) == (None, None)
