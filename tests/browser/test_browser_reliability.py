@@ -47,7 +47,7 @@ def test_two_users_training_at_once_each_get_their_own_run(browser, app_url):
         assert first_curves["train loss"] != second_curves["train loss"][:3]
         for user in (first, second):
             user.assert_no_exception()
-            assert any("naive baseline" in text for text in user.alerts())
+            assert any("baseline" in text and "LSTM" in text for text in user.alerts()), user.alerts()
     finally:
         first_context.close()
         second_context.close()
