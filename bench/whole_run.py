@@ -8,7 +8,8 @@ the same model's fit() written by hand with Keras defaults in a warm process.
     (the worker then keeps the compiled model). Seconds from the click to the results.
 (b) By hand, in this process (TensorFlow imported and a model trained before): the config the page's run stored,
     written as a Keras user would (stacked LSTM layers, Dense head, the optimizer at the run's learning rate, the
-    run's loss, batch and epochs, validation data, EarlyStopping with the run's patience when it is on), fit() only.
+    run's loss and batch, validation data), trained for as many epochs as the page's run trained (its early
+    stopping may have ended it sooner), fit() only.
 The text samples live on their own pages and are not in this table.
 """
 
@@ -37,7 +38,7 @@ TITLES = {**{name: s.title for name, s in SAMPLES.items()},
           **{name: s.title for name, s in CLASSIFICATION_SAMPLES.items()}}
 
 
-def by_hand(prepared) -> tuple[float, int]:
+def by_hand(prepared, epochs: int) -> tuple[float, int]:
     import keras
 
     config, w = prepared.config, prepared.windows
@@ -55,12 +56,10 @@ def by_hand(prepared) -> tuple[float, int]:
     model.add(keras.layers.Dense(units, activation=activation))
     optimizers = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop, "sgd": keras.optimizers.SGD}
     model.compile(optimizer=optimizers[config.optimizer](config.learning_rate), loss=loss)
-    callbacks = ([keras.callbacks.EarlyStopping(patience=config.patience, restore_best_weights=True)]
-                 if config.early_stopping and len(w.x_val) else [])
     validation = (w.x_val, w.y_val) if len(w.x_val) else None
     started = time.monotonic()
-    history = model.fit(w.x_train, w.y_train, batch_size=config.batch_size, epochs=config.epochs,
-                        validation_data=validation, callbacks=callbacks, verbose=0)
+    history = model.fit(w.x_train, w.y_train, batch_size=config.batch_size, epochs=epochs,
+                        validation_data=validation, verbose=0)
     return time.monotonic() - started, len(history.history["loss"])
 
 
@@ -97,8 +96,8 @@ def main() -> int:
                 record = store.get(store.db.read("SELECT id FROM runs ORDER BY created DESC LIMIT 1")[0]["id"])
                 prepared = prepare_from(setup["reader"], store.data_bytes(setup["data_ref"]), setup["data_name"],
                                         RunConfig.from_dict(setup["config"]))
-                by_hand(prepared)  # warm: this shape traced once, as the page's second run had it
-                hand, hand_epochs = by_hand(prepared)
+                by_hand(prepared, 1)  # warm: TensorFlow imported and a model of this shape trained once
+                hand, hand_epochs = by_hand(prepared, record.epochs)
                 rows.append((name, pages[0], pages[1], record.epochs, hand, hand_epochs, record.jit_compile))
                 print(f"{name:20s} page: first run {pages[0]:5.1f} s, again {pages[1]:5.1f} s ({record.epochs} epochs, "
                       f"{'XLA' if record.jit_compile else 'no XLA'}) · by hand {hand:5.1f} s ({hand_epochs} epochs) "
