@@ -41,6 +41,11 @@ class StoreWriter:
         elif kind == "epoch_end":
             self.store.add_epoch(self.run_id, payload["epoch"], payload["loss"], payload["val_loss"],
                                  payload["seconds"], payload["elapsed"])
+            # Keras runs a step before it looks at a stop flag set between epochs: a request the watcher has not
+            # seen yet is looked for here, so a stop never costs a whole further epoch.
+            reason = self.store.stop_reason(self.run_id)
+            if reason and not self.runner.stop_requested:
+                self.runner.request_stop(reason)
         elif kind == "finding":
             # The runner keeps Finding objects; the newest one is the one just emitted.
             self.store.add_finding(self.run_id, self.runner.state.findings[-1])

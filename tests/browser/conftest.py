@@ -238,8 +238,11 @@ class Playground:
         return counts[0] if counts else 0
 
     def wait_for_loss_points(self, at_least: int, timeout: int = TRAIN_TIMEOUT_MS) -> int:
-        self.page.wait_for_function(f"({LOSS_POINTS})()[0] >= {at_least}", timeout=timeout)
-        return self.loss_points()
+        """Wait for the curve to hold `at_least` points; returns the count the wait saw (read again afterwards, a
+        rerun swapping the chart could read 0)."""
+        seen = self.page.wait_for_function(
+            f"() => {{ const n = ({LOSS_POINTS})()[0] ?? 0; return n >= {at_least} ? n : 0; }}", timeout=timeout)
+        return int(seen.json_value())
 
     def wait_for_status(self, text: str, timeout: int = TRAIN_TIMEOUT_MS) -> str:
         """Wait for the run's status line (e.g. "Training completed") and the end of the script run drawing it."""

@@ -131,3 +131,25 @@ def test_a_run_deleted_while_it_trains_stops_and_leaves_nothing_behind(engine):
     until(lambda: engine.worker_pid(run_id) is None, timeout=60, what="the worker to let the run go")
     assert engine.store.get(run_id) is None and not engine.store.run_dir(run_id).exists()
     assert wait_for(engine.store, submit(engine), timeout=180) == "completed", "the worker trains the next run"
+
+
+def test_a_stop_asked_for_between_epochs_costs_no_further_epoch(tmp_path):
+    """Keras runs a whole execution of steps before it looks at a stop flag set between epochs; the run looks for a
+    stop request as it records each epoch, so a request made right then ends it there, whatever the watcher's timing."""
+    from lstm_core.jobs.execute import train_recorded
+    from lstm_core.jobs.tasks import prepare_from
+
+    store = RunStore(tmp_path / "home")
+    config = TINY.replace(epochs=6)
+    record = store.create_run(WS, config, store.put_data(DATA), "noisy_seasonal.csv", "csv")
+    assert store.claim(record.key, os.getpid())
+    prepared = prepare_from("csv", DATA, "noisy_seasonal.csv", config)
+
+    def stop_after_the_first_epoch(kind: str, payload: dict) -> None:
+        if kind == "epoch_end" and payload["epoch"] == 1:
+            store.request_stop(record.key, "stopped from the command line")
+
+    state = train_recorded(store, record.key, prepared, listeners=[stop_after_the_first_epoch], ticks=False)
+    assert state.status == "stopped_early" and state.epochs_done == 1, (state.status, state.history)
+    assert state.reason == "stopped from the command line"
+    assert len(store.get(record.key).history["loss"]) == 1, "the store holds the one epoch trained"
