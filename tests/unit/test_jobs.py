@@ -39,8 +39,9 @@ def until(condition, timeout: float = 120.0, what: str = "condition"):
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
-    """One pool of two workers for the module: the warm spare and a second slot."""
-    pool = LocalEngine(RunStore(tmp_path_factory.mktemp("home")), size=2)
+    """One pool of two workers for the module: the spare and a second slot. Warming up a new worker is
+    test_compiled's subject; here it would only compile models no test looks at."""
+    pool = LocalEngine(RunStore(tmp_path_factory.mktemp("home")), size=2, warm_up=False)
     yield pool
     pool.close()
 
@@ -93,7 +94,7 @@ def test_a_worker_killed_mid_run_fails_its_run_with_the_signal_and_the_next_run_
 
 
 def test_runs_beyond_the_pool_queue_with_their_place_and_can_be_cancelled(tmp_path):
-    pool = LocalEngine(RunStore(tmp_path / "home"), size=1)
+    pool = LocalEngine(RunStore(tmp_path / "home"), size=1, warm_up=False)
     try:
         first = submit(pool, LONG)
         second, third = submit(pool), submit(pool)
@@ -109,7 +110,7 @@ def test_runs_beyond_the_pool_queue_with_their_place_and_can_be_cancelled(tmp_pa
 
 
 def test_workers_are_recycled_after_their_runs_and_above_the_memory_bound(tmp_path):
-    pool = LocalEngine(RunStore(tmp_path / "home"), size=1, worker_runs=1)
+    pool = LocalEngine(RunStore(tmp_path / "home"), size=1, worker_runs=1, warm_up=False)
     try:
         assert wait_for(pool.store, submit(pool), timeout=180) == "completed"
         first_pid = until(lambda: pool.pool_state()["replaced"], what="a recycled worker")[0]["pid"]
