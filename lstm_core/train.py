@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,11 +52,12 @@ class Runner:
         self.listeners = list(listeners)
         self.state = RunState(config=config, jit_compile=jit_compile)
         self._stop_reason = ""
+        self._halt = None  # the training data's stop switch (halting), once fit has started
         # Read per run, so an operator's change applies to the next run without a restart of the page.
         self.max_seconds = limit("max_train_seconds")
 
     def request_stop(self, reason: str = "stopped by the user", status: str = "stopped_early") -> None:
-        """Stop after the current batch; safe to call from any listener, even before fit starts.
+        """Stop after the current batch; safe to call from any listener or thread, even before fit starts.
 
         A runtime monitor that finds the run diverging passes status="diverged": the run ends with that status.
         """
@@ -64,6 +66,8 @@ class Runner:
             self.state.status, self.state.reason = status, reason
         if self.state.model is not None:
             self.state.model.stop_training = True
+        if self._halt is not None:
+            self._halt.assign(True)
 
     @property
     def stop_requested(self) -> bool:
@@ -96,7 +100,7 @@ class Runner:
         def fit() -> None:
             # A fresh order generator per fit: a retry without XLA replays the same batches from the first epoch.
             batches, follow_epochs = shuffled_batches(x_train, y_train, config.batch_size, config.seed)
-            state.model.fit(batches, epochs=config.epochs, validation_data=validation, verbose=0,
+            state.model.fit(self.halting(batches), epochs=config.epochs, validation_data=validation, verbose=0,
                             callbacks=[follow_epochs, *callbacks], shuffle=False)  # the dataset shuffles itself
 
         try:
@@ -111,6 +115,24 @@ class Runner:
             fit()
         self._finish(callbacks)
         return state
+
+    def halting(self, batches):
+        """The training batches, ending at once when a stop is asked for.
+
+        Keras trains STEPS_PER_EXECUTION batches in one compiled call and reads `stop_training` only between calls
+        (up to a whole epoch on the samples); the call's loop ends early when the data does. A switch read as each
+        batch is taken makes a stop end the run within one batch, and costs a variable read a batch.
+        """
+        import tensorflow as tf
+
+        # Data that ends before Keras knows its length is how a halt looks to Keras, and it says so once a run.
+        warnings.filterwarnings("ignore", message="Your input ran out of data", category=UserWarning)
+        self._halt = tf.Variable(self.stop_requested, trainable=False, dtype=tf.bool, name="halt")
+        halt = self._halt
+        # tf.data would put a prefetch after the switch, and batches taken ahead would train after a stop.
+        options = tf.data.Options()
+        options.experimental_optimization.inject_prefetch = False
+        return batches.take_while(lambda *batch: tf.logical_not(halt)).with_options(options)
 
     def _build(self) -> None:
         """A fresh, seeded, compiled model: a retry without XLA starts from the same weights.
@@ -152,11 +174,12 @@ class EpochOrders:
     end of every epoch, and a draw per pass would depend on when its prefetch happened to start.
     """
 
-    def __init__(self, samples: int, seed: int):
+    def __init__(self, samples: int, seed: int, skipped: int = 0):
         self.samples = samples
         self._rng = np.random.default_rng(seed)
         self._drawn = 0
-        self.order = self._rng.permutation(samples)
+        for _ in range(skipped + 1):
+            self.order = self._rng.permutation(samples)
 
     def start(self, epoch: int) -> None:
         while self._drawn < epoch:
@@ -168,23 +191,30 @@ def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
     """(dataset, callback): batches in a fresh order every epoch, from the run's own seed (Keras' shuffle=True
     reads the process-wide one); pass both to fit. Python runs once an epoch, to draw the order; each batch is
     one gather inside tf.data, as Keras does it."""
+    import tensorflow as tf
+
+    inputs, targets = tf.constant(x), tf.constant(y)
+    return epoch_batches(len(x), batch_size, seed, lambda index: (tf.gather(inputs, index), tf.gather(targets, index)))
+
+
+def epoch_batches(samples: int, batch_size: int, seed: int, take, skipped: int = 0):
+    """(dataset, callback): the rows 0…samples-1 in each epoch's order (EpochOrders, the first `skipped` orders
+    left out), batched, each batch of row indices turned into (inputs, targets) by `take` inside tf.data."""
     import keras
     import tensorflow as tf
 
-    orders = EpochOrders(len(x), seed)
+    orders = EpochOrders(samples, seed, skipped)
 
     class FollowEpochs(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
             orders.start(epoch)
 
-    inputs, targets = tf.constant(x), tf.constant(y)
-    steps = math.ceil(len(x) / batch_size)
+    steps = math.ceil(samples / batch_size)
     rows = tf.data.Dataset.from_generator(lambda: iter([orders.order]),
-                                          output_signature=tf.TensorSpec((len(x),), tf.int64))
+                                          output_signature=tf.TensorSpec((samples,), tf.int64))
     batches = (rows.flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
                .apply(tf.data.experimental.assert_cardinality(steps))
-               .map(lambda index: (tf.gather(inputs, index), tf.gather(targets, index)),
-                    num_parallel_calls=tf.data.AUTOTUNE)
+               .map(take, num_parallel_calls=tf.data.AUTOTUNE)
                .prefetch(tf.data.AUTOTUNE))
     return batches, FollowEpochs()
 
@@ -205,14 +235,21 @@ def _emitter(runner: Runner):
             self._epoch_started = 0.0
             self._run_started = time.monotonic()
             self._last_tick = 0.0
+            self._steps_before = 0
 
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch_started = time.monotonic()
+            self._steps_before = self._steps()
             # fit() clears stop_training when it starts, so a stop asked for before then is applied here.
             if runner.stop_requested:
                 self.model.stop_training = True
 
+        def _steps(self) -> int:
+            return int(self.model.optimizer.iterations.numpy())
+
         def on_epoch_end(self, epoch, logs=None):
+            if runner.stop_requested and self._steps() == self._steps_before:
+                return  # halted before its first batch: this epoch never trained, and is not one
             record_epoch(runner, epoch, logs or {}, time.monotonic() - self._epoch_started,
                          time.monotonic() - self._run_started)
             if runner.state.status == "diverged":

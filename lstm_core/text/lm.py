@@ -19,7 +19,7 @@ from ..compiled import forget
 from ..config import RunConfig
 from ..findings import Finding, has_errors
 from ..model import _seed, lstm_seeds, seeded_embedding
-from ..train import Runner, RunState, _emitter
+from ..train import Runner, RunState, _emitter, epoch_batches
 from .corpus import Corpus, TextSource, build_corpus
 from .generate import Generated, generate
 
@@ -72,8 +72,8 @@ def prepare_text(source: TextSource, config: RunConfig) -> TextPrepared:
     return TextPrepared(source, config, corpus, list(source.notes) + run_checks(context))
 
 
-def window_batches(ids: np.ndarray, timesteps: int, batch_size: int, shuffle: bool, seed: int = 0):
-    """A keras.utils.PyDataset of (windows, next tokens), cut from `ids` one batch at a time."""
+def window_batches(ids: np.ndarray, timesteps: int, batch_size: int):
+    """A keras.utils.PyDataset of (windows, next tokens) in order, cut from `ids` one batch at a time."""
     import keras
 
     class WindowBatches(keras.utils.PyDataset):
@@ -82,23 +82,31 @@ def window_batches(ids: np.ndarray, timesteps: int, batch_size: int, shuffle: bo
             self.ids = np.asarray(ids)
             self.timesteps, self.batch_size = timesteps, batch_size
             self.count = max(0, len(self.ids) - timesteps)
-            self.rng = np.random.default_rng(seed)
-            self.order = self.rng.permutation(self.count) if shuffle else np.arange(self.count)
             self.offsets = np.arange(timesteps)
 
         def __len__(self):
             return math.ceil(self.count / self.batch_size)
 
         def __getitem__(self, index):
-            starts = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+            starts = np.arange(index * self.batch_size, min((index + 1) * self.batch_size, self.count))
             x = self.ids[starts[:, None] + self.offsets].astype("int32")
             return x, self.ids[starts + self.timesteps].astype("int32")
 
-        def on_epoch_end(self):
-            if shuffle:
-                self.order = self.rng.permutation(self.count)
-
     return WindowBatches()
+
+
+def shuffled_windows(ids: np.ndarray, timesteps: int, batch_size: int, seed: int):
+    """(dataset, callback) for training: the windows in a fresh seeded order every epoch (EpochOrders, as the
+    forecast's rows), cut inside tf.data so the runner can end the data at a stop (Runner.halting). The first
+    order is skipped: the language model has always started from the second (Keras' PyDataset reshuffled once
+    before the first epoch), and the same seed keeps giving the same losses."""
+    import tensorflow as tf
+
+    tokens = tf.constant(np.asarray(ids), dtype=tf.int32)
+    offsets = tf.range(timesteps, dtype=tf.int64)
+    count = max(0, len(ids) - timesteps)
+    return epoch_batches(count, batch_size, seed, lambda starts: (tf.gather(tokens, starts[:, None] + offsets),
+                                                                  tf.gather(tokens, starts + timesteps)), skipped=1)
 
 
 def build_lm(config: RunConfig, vocab_size: int):
@@ -197,8 +205,8 @@ class TextRunner(Runner):
         import keras
 
         state, config, corpus = self.state, self.config, self.corpus
-        train = window_batches(corpus.train_ids, config.timesteps, config.batch_size, True, config.seed)
-        val = window_batches(corpus.val_ids, config.timesteps, EVAL_BATCH, False)
+        windows = max(0, len(corpus.train_ids) - config.timesteps)
+        val = window_batches(corpus.val_ids, config.timesteps, EVAL_BATCH)
         sampler = _sampler(self)
         callbacks = [_emitter(self)]
         if config.early_stopping:
@@ -207,15 +215,18 @@ class TextRunner(Runner):
         callbacks.append(sampler)
         state.status = "running"
         self._build()
-        self.emit("start", {"epochs": config.epochs, "steps": len(train), "samples": train.count,
-                            "kept": state.compiled_kept})
+        self.emit("start", {"epochs": config.epochs, "steps": math.ceil(windows / config.batch_size),
+                            "samples": windows, "kept": state.compiled_kept})
 
         def fit() -> None:
             if not state.samples:
                 self.add_sample(0)
-            # shuffle=False: the windows shuffle themselves from the run's seed (Keras' shuffle reads the global one).
-            state.model.fit(train, epochs=config.epochs, validation_data=val, verbose=0, callbacks=callbacks,
-                            shuffle=False)
+            # shuffle=False: the windows shuffle themselves from the run's seed (Keras' shuffle reads the global one);
+            # a fresh order generator per fit, so a retry without XLA replays the same batches.
+            batches, follow_epochs = shuffled_windows(corpus.train_ids, config.timesteps, config.batch_size,
+                                                      config.seed)
+            state.model.fit(self.halting(batches), epochs=config.epochs, validation_data=val, verbose=0,
+                            callbacks=[follow_epochs, *callbacks], shuffle=False)
 
         try:
             fit()
@@ -306,7 +317,7 @@ def attach_text_monitors(runner: TextRunner):
 def evaluate_text(prepared: TextPrepared, model) -> dict:
     """Bits per character of the model and of the unigram baseline on the validation text."""
     config, corpus = prepared.config, prepared.corpus
-    val = window_batches(corpus.val_ids, config.timesteps, EVAL_BATCH, False)
+    val = window_batches(corpus.val_ids, config.timesteps, EVAL_BATCH)
     loss = float(model.evaluate(val, verbose=0))
     model_bits = per_char(loss / LN2, corpus)
     baseline = unigram_bits(corpus, config.timesteps)

@@ -161,3 +161,56 @@ def test_a_stop_with_a_reason_keeps_that_reason(noisy_prepared):
                             if kind == "epoch_end" and payload["epoch"] == 2 else None)
     state = runner.run()
     assert (state.status, state.reason, state.epochs_done) == ("stopped_early", "wall-time limit reached", 2)
+
+
+def _stop_mid_execution(runner, after_batches: int) -> dict:
+    """Run `runner`, asking it to stop from another thread once `after_batches` batches have trained (a few
+    batches into a compiled call of STEPS_PER_EXECUTION batches); returns the optimizer's step counts."""
+    import threading
+    import time
+
+    seen = {}
+
+    def watch():
+        while True:
+            model = runner.state.model
+            if model is not None and int(model.optimizer.iterations.numpy()) >= after_batches:
+                runner.request_stop("stopped by you")
+                seen["asked"] = int(model.optimizer.iterations.numpy())
+                return
+            time.sleep(0.0005)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    state = runner.run()
+    watcher.join(5)
+    seen["trained"] = int(state.model.optimizer.iterations.numpy())
+    seen["state"] = state
+    return seen
+
+
+def test_a_stop_mid_epoch_ends_the_run_within_one_batch(noisy_prepared):
+    from lstm_core.model import STEPS_PER_EXECUTION
+
+    # 816 windows in batches of 8: 102 batches an epoch, 32 of them to one compiled call.
+    config = noisy_prepared.config.replace(epochs=2, batch_size=8)
+    runner = Runner(config, noisy_prepared.windows, jit_compile=False)
+    seen = _stop_mid_execution(runner, STEPS_PER_EXECUTION + 4)
+    state = seen["state"]
+    # The batch training when the stop came and at most one taken before it; Keras alone would finish the call.
+    assert seen["trained"] - seen["asked"] <= 2, seen
+    assert (state.status, state.reason, state.epochs_done) == ("stopped_early", "stopped by you", 1)
+
+
+def test_a_stop_ends_a_language_model_within_one_batch():
+    from lstm_core.config import RunConfig
+    from lstm_core.jobs.tasks import prepare_from, runner_for_task
+    from lstm_core.model import STEPS_PER_EXECUTION
+    from lstm_core.text.samples import TEXT_SAMPLES
+
+    sample = TEXT_SAMPLES["tales_small"]
+    config = RunConfig(task="text-lm", **{**sample.settings, "epochs": 2, "batch_size": 16, "units": 16})
+    runner = runner_for_task(prepare_from("text", sample.make().encode(), "tales.txt", config), ticks=False)
+    seen = _stop_mid_execution(runner, STEPS_PER_EXECUTION + 4)
+    assert seen["trained"] - seen["asked"] <= 2, seen
+    assert seen["state"].status == "stopped_early" and seen["state"].epochs_done == 1

@@ -11,7 +11,7 @@ import pytest
 from lstm_core.config import RunConfig
 from lstm_core.text.corpus import build_corpus, read_text
 from lstm_core.text.generate import pick, real_word_share
-from lstm_core.text.lm import prepare_text, unigram_bits, window_batches
+from lstm_core.text.lm import prepare_text, shuffled_windows, unigram_bits, window_batches
 from lstm_core.text.samples import TEXT_SAMPLES, vocabulary_words
 
 SMALL = TEXT_SAMPLES["tales_small"]
@@ -108,34 +108,41 @@ def test_validation_is_the_last_part_of_the_text_by_position():
     assert np.array_equal(np.concatenate([corpus.train_ids, corpus.val_ids]), corpus.ids)
     assert corpus.vocab.decode(corpus.val_ids) == PROSE[-len(corpus.val_ids):]
     assert abs(len(corpus.val_ids) / len(corpus.ids) - 0.2) < 0.001
-    # Every training window and its next token come from the training part only.
-    batches = window_batches(corpus.train_ids, 32, 512, shuffle=True, seed=1)
-    assert sum(len(batches[i][1]) for i in range(len(batches))) == len(corpus.train_ids) - 32
-    x, y = batches[0]
+    # Every training window and its next token come from the training part only, each once an epoch.
+    batches, _ = shuffled_windows(corpus.train_ids, 32, 512, seed=1)
+    pairs = [(x.numpy(), y.numpy()) for x, y in batches]
+    assert sum(len(y) for _, y in pairs) == len(corpus.train_ids) - 32
+    x, y = pairs[0]
     text = corpus.vocab.decode(corpus.train_ids)
     window = corpus.vocab.decode(x[0]) + corpus.vocab.decode([y[0]])
     assert window in text and window not in corpus.vocab.decode(corpus.val_ids)
 
 
-def test_windows_are_cut_batch_by_batch_never_copied_whole():
+def test_validation_windows_are_cut_batch_by_batch_never_copied_whole():
     ids = np.random.default_rng(0).integers(0, 60, 2_000_000).astype("uint16")
     timesteps, batch = 100, 64
     tracemalloc.start()
-    batches = window_batches(ids, timesteps, batch, shuffle=True, seed=0)
+    batches = window_batches(ids, timesteps, batch)
     x, y = batches[3]
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert x.shape == (batch, timesteps) and y.shape == (batch,)
-    # A full (windows, timesteps) int32 copy would be 800 MB; the start order (8 bytes a window) is all that grows.
+    # A full (windows, timesteps) int32 copy would be 800 MB.
     assert peak < 40e6, peak
     assert len(batches) == -(-(len(ids) - timesteps) // batch)
 
 
 def test_windows_pair_each_window_with_the_token_after_it():
     ids = np.arange(1000, dtype="uint16")
-    x, y = window_batches(ids, 10, 16, shuffle=True, seed=3)[0]
-    assert np.array_equal(x[:, 1:] - x[:, :-1], np.ones((16, 9)))
-    assert np.array_equal(y, x[:, -1] + 1)
+    in_order = window_batches(ids, 10, 16)[0]
+    shuffled, _ = shuffled_windows(ids, 10, 16, seed=3)
+    first = next(iter(shuffled))
+    for x, y in (in_order, (first[0].numpy(), first[1].numpy())):
+        assert np.array_equal(x[:, 1:] - x[:, :-1], np.ones((16, 9)))
+        assert np.array_equal(y, x[:, -1] + 1)
+    # An epoch of training windows: every window once, shuffled.
+    starts = np.concatenate([x.numpy()[:, 0] for x, _ in shuffled])
+    assert sorted(starts.tolist()) == list(range(990)) and starts[:16].tolist() != list(range(16))
 
 
 @pytest.mark.parametrize(("patch", "code", "fix"), [
