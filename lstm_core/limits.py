@@ -13,7 +13,6 @@ PREFIX = "LSTM_PLAYGROUND_"
 DEFAULTS: dict[str, int] = {
     "max_text_chars": 5_000_000,
     "max_classify_texts": 100_000,
-    "kept_models": 5,
     # Per uploader; Streamlit's own server.maxUploadSize (.streamlit/config.toml) caps every upload above it.
     "max_upload_mb": 50,
     "max_rows": 1_000_000,
@@ -28,13 +27,13 @@ DEFAULTS: dict[str, int] = {
     "compiled_per_worker": 4,
     "max_stored_runs": 500,
     "max_run_age_days": 90,
+    "max_store_mb": 5_000,
 }
 
 # One line each, for the README, docs/security.md and error messages.
 DESCRIPTIONS: dict[str, str] = {
     "max_text_chars": "characters of text a language model reads",
     "max_classify_texts": "rows of a CSV the text classifier reads",
-    "kept_models": "trained models a browser session keeps (older runs keep their curves, settings and metrics)",
     "max_upload_mb": "megabytes of one uploaded file",
     "max_rows": "rows of one CSV",
     "max_columns": "columns of one CSV",
@@ -50,6 +49,8 @@ DESCRIPTIONS: dict[str, str] = {
                            "and compile (~12 MB each, ~40 MB with XLA)",
     "max_stored_runs": "runs the run store keeps; the oldest finished runs beyond it are deleted",
     "max_run_age_days": "days a finished run is kept in the run store",
+    "max_store_mb": "megabytes of run folders and data the run store keeps; the oldest finished runs beyond it are "
+                    "deleted",
 }
 
 

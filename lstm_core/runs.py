@@ -1,8 +1,5 @@
-"""Run history: every run of a session with its settings, curves, metrics and findings; models kept for the newest few.
-
-No Streamlit here: the page keeps one RunHistory in its session and asks it for table rows, differences and the
-config of a "change one thing" run.
-"""
+"""Runs as the pages show them: records read from the run store, their names, differences, table rows and the
+config of a "change one thing" run. No Streamlit here."""
 
 from __future__ import annotations
 
@@ -12,10 +9,7 @@ from typing import Any
 
 from .config import CHOICES, LIMITS, ConfigError, RunConfig
 from .findings import Finding
-from .limits import limit
 
-# The limit (lstm_core.limits) on models a session keeps; older runs keep everything but the model.
-KEPT_MODELS = "kept_models"
 # Settings named in a run's short name; more are summed up as "+N".
 NAME_SETTINGS = 2
 
@@ -34,10 +28,10 @@ TRAINING_SETTINGS = ("optimizer", "learning_rate", "batch_size", "epochs", "earl
 
 @dataclass
 class RunRecord:
-    """One run as the store (or a session's history) keeps it: settings, status, curve, findings and scores.
+    """One run as the store keeps it: settings, status, curve, findings and scores.
 
-    `id` is the run's number in its workspace (#3); `key` is its id in the run store. `model` is only set for a run
-    held in memory (RunHistory); a stored run's model is the file model.keras in its folder (`has_artifacts`).
+    `id` is the run's number in its workspace (#3); `key` is its id in the run store. Its model is the file
+    model.keras in its folder (`has_artifacts`).
     """
 
     id: int
@@ -54,8 +48,6 @@ class RunRecord:
     verdict: str = ""
     findings: list[Finding] = field(default_factory=list)
     parent: int | None = None
-    model: Any = None
-    model_released: bool = False
     key: str = ""
     workspace: str = ""
     data_ref: str = ""
@@ -100,60 +92,7 @@ class RunRecord:
 
     @property
     def model_note(self) -> str:
-        if self.model is not None or self.has_artifacts:
-            return "kept"
-        return "released (only the newest runs keep their model)" if self.model_released else "none (no epoch done)"
-
-
-class RunHistory:
-    """The runs of one session, oldest first. Only the newest `max_models` runs hold their Keras model."""
-
-    def __init__(self, max_models: int | None = None):
-        self.max_models = max_models if max_models is not None else limit(KEPT_MODELS)
-        self.runs: list[RunRecord] = []
-        self._next_id = 1
-
-    def __len__(self) -> int:
-        return len(self.runs)
-
-    def add(self, state, data_id: str, data_name: str, metrics: dict | None = None, verdict: str = "",
-            parent: int | None = None) -> RunRecord:
-        """Keep a finished run (a train.RunState); its name says what changed against its parent or the last run."""
-        run_id = self._next_id
-        self._next_id += 1
-        reference = self.get(parent) if parent is not None else self._last_on(data_id)
-        record = RunRecord(
-            id=run_id, name=run_name(run_id, state.config, reference.config if reference else None, data_name),
-            config=state.config, data_id=data_id, data_name=data_name, status=state.status, reason=state.reason,
-            history={key: list(values) for key, values in state.history.items()},
-            seconds=float(sum(state.epoch_seconds)), best_epoch=state.best_epoch, metrics=metrics, verdict=verdict,
-            findings=list(state.findings), parent=reference.id if parent is not None and reference else None,
-            model=state.model)
-        self.runs.append(record)
-        self._release_old_models()
-        return record
-
-    def get(self, run_id: int | None) -> RunRecord | None:
-        return next((r for r in self.runs if r.id == run_id), None)
-
-    def delete(self, run_ids) -> list[RunRecord]:
-        """Forget these runs and release their models; returns the runs deleted."""
-        wanted = set(run_ids)
-        gone = [r for r in self.runs if r.id in wanted]
-        self.runs = [r for r in self.runs if r.id not in wanted]
-        for record in gone:
-            record.model = None
-            record.model_released = True
-        return gone
-
-    def _last_on(self, data_id: str) -> RunRecord | None:
-        return next((r for r in reversed(self.runs) if r.data_id == data_id), None)
-
-    def _release_old_models(self) -> None:
-        holding = [r for r in self.runs if r.model is not None]
-        for record in holding[: max(0, len(holding) - self.max_models)]:
-            record.model = None
-            record.model_released = True
+        return "kept" if self.has_artifacts else "none (no epoch done)"
 
 
 def run_name(run_id: int, config: RunConfig, reference: RunConfig | None, data_name: str) -> str:

@@ -82,9 +82,21 @@ def train_part(ready: bool, key: str, where: str, tasks: tuple[str, ...] = PLAYG
                               "on the Compare runs page." if busy else None))
     if clicked_means_train is not None and clicked_means_train(clicked):
         shown = shown_run(tasks, shown_key)
+    others_note(shown, tasks)
     if shown is not None and shown.active:
         live_run(shown.key, where, extra=extra)
     return clicked, shown
+
+
+def others_note(shown: RunRecord | None, tasks: tuple[str, ...]) -> None:
+    """Runs of this page still training or queued besides the one shown (a second Train never drops the first)."""
+    others = [r for r in run_store().list_runs(workspace_id(), tasks)
+              if r.active and (shown is None or r.key != shown.key)]
+    if others:
+        names = ", ".join(r.name for r in others)
+        verb, who = ("is", "it") if len(others) == 1 else ("are", "each")
+        st.info(f"{names} {verb} still training or queued: {who} goes on by itself and shows on the Compare runs "
+                "page when it ends.", icon=":material/sync:")
 
 
 def workspace_runs() -> list[RunRecord]:

@@ -29,6 +29,9 @@ from .worker import worker_main
 POLL_SECONDS = 0.25
 # A new spare waits this long after a run starts: its TensorFlow import would take CPU from that run's first epoch.
 SPARE_DELAY_SECONDS = 8.0
+# The store's limits (count, age, size) are applied at start and then this often, so a server left running for
+# months stays within them.
+PRUNE_SECONDS = 600.0
 
 
 @dataclass
@@ -56,8 +59,10 @@ class LocalEngine:
     """submit / stop / status / events for runs trained by this machine's worker processes."""
 
     def __init__(self, store: RunStore, size: int | None = None, worker_runs: int | None = None,
-                 worker_memory_mb: int | None = None, spare: bool = True, warm_up: bool = True):
+                 worker_memory_mb: int | None = None, spare: bool = True, warm_up: bool = True,
+                 prune_every: float = PRUNE_SECONDS):
         self.store = store
+        self.prune_every = prune_every
         # A new worker traces and compiles the newest run's model (or the default sample's) while it waits.
         self.warm_up = warm_up
         self.size = size or limit("max_concurrent_trainings")
@@ -73,6 +78,7 @@ class LocalEngine:
         self._last_assigned = 0.0
         store.recover(_pid_alive)
         store.prune()
+        self._pruned = time.monotonic()
         self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-dispatcher", daemon=True)
         self._thread.start()
 
@@ -156,6 +162,9 @@ class LocalEngine:
                 return
             self._assign(store)
             self._keep_spare()
+        if time.monotonic() - self._pruned >= self.prune_every:
+            self._pruned = time.monotonic()
+            store.prune()
 
     def _read_messages(self, worker: Worker) -> None:
         while True:

@@ -295,10 +295,13 @@ class RunStore:
             gone.append(run_id)
         return gone
 
-    def prune(self, max_runs: int | None = None, max_age_days: int | None = None) -> list[str]:
-        """Delete the oldest finished runs beyond the store's limits (count and age), then data no run uses."""
+    def prune(self, max_runs: int | None = None, max_age_days: int | None = None,
+              max_mb: float | None = None) -> list[str]:
+        """Delete the oldest finished runs beyond the store's limits (count, age, then size on disk), then data no
+        run uses. Queued and running runs are never pruned."""
         max_runs = max_runs if max_runs is not None else limit("max_stored_runs")
         max_age_days = max_age_days if max_age_days is not None else limit("max_run_age_days")
+        max_bytes = (max_mb if max_mb is not None else limit("max_store_mb")) * 1e6
         finished = self.db.read("SELECT id, workspace, created FROM runs WHERE status NOT IN ('queued', 'running') "
                                 "ORDER BY created DESC")
         active = len(self.db.read("SELECT id FROM runs WHERE status IN ('queued', 'running')"))
@@ -308,13 +311,26 @@ class RunStore:
         gone = []
         for row in doomed:
             gone += self.delete(row["workspace"], [row["id"]])
+        self._drop_unused_data()
+        kept = [r for r in finished if r["id"] not in set(gone)]
+        while kept and self.size_bytes() > max_bytes:
+            row = kept.pop()  # the oldest finished run left
+            gone += self.delete(row["workspace"], [row["id"]])
+            self._drop_unused_data()
+        return gone
+
+    def size_bytes(self) -> int:
+        """Bytes of the run folders and stored data (the database file itself is left out)."""
+        return sum(path.stat().st_size for folder in (self.runs_dir, self.data_dir) if folder.is_dir()
+                   for path in folder.rglob("*") if path.is_file())
+
+    def _drop_unused_data(self) -> None:
         used = {r["data_ref"] for r in self.db.read("SELECT DISTINCT data_ref FROM runs")}
         for row in self.db.read("SELECT digest FROM data"):
             if row["digest"] not in used:
                 (self.data_dir / row["digest"]).unlink(missing_ok=True)
                 with self.db.write() as c:
                     c.execute("DELETE FROM data WHERE digest = ?", (row["digest"],))
-        return gone
 
 
 def _write_atomic(path: Path, content: bytes) -> None:

@@ -253,6 +253,9 @@ def test_pressing_train_again_during_a_run_keeps_the_first(app):
     assert second != first and shown_record(app).config.epochs == 1
     store = RunStore()
     assert store.get(first).active, "the first run goes on"
+    # The page says so where the Train button is, not only in its tooltip.
+    assert any(store.get(first).name in box.value and "still training" in box.value for box in app.info), \
+        [box.value for box in app.info]
     store.request_stop(first, "stopped by the test")
     assert wait_for(store, first, timeout=120) == "stopped_early"
     assert [r.key for r in store.list_runs(app.session_state["workspace_id"])] == [first, second]

@@ -154,3 +154,20 @@ def test_a_stop_asked_for_between_epochs_costs_no_further_epoch(tmp_path):
     assert state.status == "stopped_early" and state.epochs_done == 1, (state.status, state.history)
     assert state.reason == "stopped from the command line"
     assert len(store.get(record.key).history["loss"]) == 1, "the store holds the one epoch trained"
+
+
+def test_a_server_left_running_prunes_its_store_as_it_goes(tmp_path, monkeypatch):
+    store = RunStore(tmp_path)
+    engine = LocalEngine(store, spare=False, prune_every=0.5)
+    try:
+        monkeypatch.setenv("LSTM_PLAYGROUND_MAX_STORED_RUNS", "2")
+        keys = []
+        for _ in range(4):  # runs that ended after the server started (as the CLI's --store runs do)
+            record = store.create_run(WS, TINY, store.put_data(DATA), "x.csv")
+            store.claim(record.key, os.getpid())
+            store.finish(record.key, "completed")
+            keys.append(record.key)
+        until(lambda: len(store.list_runs(WS)) == 2, 10, "the store pruned to its limit")
+        assert [r.key for r in store.list_runs(WS)] == keys[2:]
+    finally:
+        engine.close()

@@ -1,122 +1,62 @@
-"""Run history: keeping and deleting runs, the bound on kept models, names, differences, table rows, one change."""
+"""Runs as the pages show them: key metrics, names, differences, table rows, one change."""
 
 from __future__ import annotations
-
-import gc
-import weakref
 
 import pytest
 
 from lstm_core.config import ConfigError, RunConfig
 from lstm_core.findings import Finding
-from lstm_core.limits import DEFAULTS, env_name
-from lstm_core.model import build_model
 from lstm_core.pipeline import evaluate
 from lstm_core.runs import (
-    KEPT_MODELS,
-    RunHistory,
+    RunRecord,
     change_one,
     changeable_settings,
     differing_settings,
     key_metrics,
+    run_name,
     setting_kind,
     table_rows,
 )
-from lstm_core.train import RunState
 
 DATA = "sample:noisy_seasonal"
 
 
-def finished(config: RunConfig, losses=(0.9, 0.5), val_losses=(1.0, 0.6), status="completed", model=None) -> RunState:
-    """A run as the runner leaves it, with a real (untrained) Keras model when asked for one."""
-    return RunState(config=config, history={"loss": list(losses), "val_loss": list(val_losses)},
-                    epoch_seconds=[0.5] * len(losses), status=status, model=model)
+def finished(number: int, config: RunConfig, losses=(0.9, 0.5), val_losses=(1.0, 0.6), status="completed",
+             metrics=None, data_name="noisy_seasonal.csv") -> RunRecord:
+    """A finished run as the store gives it back (named as the store names a first run)."""
+    return RunRecord(id=number, name=run_name(number, config, None, data_name), config=config, data_id=DATA,
+                     data_name=data_name, status=status, history={"loss": list(losses), "val_loss": list(val_losses)},
+                     seconds=0.5 * len(losses), metrics=metrics)
 
 
-def tiny_model(config: RunConfig):
-    return build_model(config, features=1)
-
-
-def test_a_real_run_is_kept_with_its_curves_metrics_findings_and_model(tiny_run, noisy_prepared):
+def test_a_real_runs_scores_become_its_key_metrics(tiny_run, noisy_prepared):
     state, _ = tiny_run
     report = evaluate(noisy_prepared, state.model)
-    runs = RunHistory(max_models=3)
+    record = finished(1, noisy_prepared.config, state.history["loss"], state.history["val_loss"],
+                      metrics=report.metrics)
 
-    record = runs.add(state, DATA, "noisy_seasonal.csv", metrics=report.metrics, verdict=report.verdict)
-
-    assert (record.id, record.name) == (1, "#1 · noisy_seasonal.csv")
-    assert record.config == noisy_prepared.config and record.status == "completed"
-    assert record.history == state.history and record.history is not state.history
     assert record.epochs == 2 and record.best_val_loss == min(state.history["val_loss"])
-    assert record.model is state.model and record.verdict == report.verdict
     numbers = key_metrics(record.metrics)
     assert numbers["mae"] == report.metrics["model"]["mae"] and numbers["accuracy"] is None
     best_baseline = min(b["mae"] for b in report.metrics["baselines"].values())
     assert numbers["vs_baseline"] == pytest.approx((best_baseline - numbers["mae"]) / best_baseline * 100)
 
 
-def test_only_the_newest_models_are_kept_and_older_runs_say_so():
-    runs = RunHistory(max_models=2)
-    configs = [RunConfig(target="value", units=units) for units in (4, 8, 16)]
-    models = [tiny_model(c) for c in configs]
-    watchers = [weakref.ref(m) for m in models]
-
-    records = [runs.add(finished(c, model=m), DATA, "noisy_seasonal.csv") for c, m in zip(configs, models, strict=True)]
-    del models
-
-    assert [r.model is not None for r in records] == [False, True, True]
-    assert records[0].model_released and "released" in records[0].model_note
-    assert records[0].history["loss"] == [0.9, 0.5] and records[0].config.units == 4
-    # Nothing else holds the released model: the memory really comes back.
-    gc.collect()
-    assert watchers[0]() is None and watchers[2]() is not None
-
-
-def test_the_bound_on_kept_models_comes_from_the_environment(monkeypatch):
-    assert RunHistory().max_models == DEFAULTS[KEPT_MODELS] == 5
-    monkeypatch.setenv(env_name(KEPT_MODELS), "1")
-    assert RunHistory().max_models == 1
-
-
-def test_deleting_runs_releases_their_models_and_keeps_the_others():
-    runs = RunHistory(max_models=5)
-    config = RunConfig(target="value")
-    first = runs.add(finished(config, model=tiny_model(config)), DATA, "noisy_seasonal.csv")
-    second = runs.add(finished(config.replace(units=16), model=tiny_model(config)), DATA, "noisy_seasonal.csv")
-
-    gone = runs.delete([first.id])
-
-    assert gone == [first] and first.model is None and first.model_released
-    assert [r.id for r in runs.runs] == [second.id] and second.model is not None
-    assert runs.get(first.id) is None and runs.delete([first.id]) == []
-    # Ids are never reused, so a link to a run cannot point at another one.
-    assert runs.add(finished(config), DATA, "noisy_seasonal.csv").id == 3
-
-
-def test_names_say_what_changed_against_the_parent_or_the_last_run_on_the_same_data():
-    runs = RunHistory(max_models=5)
+def test_names_say_what_changed_against_the_reference_run():
     base = RunConfig(target="value")
-    runs.add(finished(base), DATA, "noisy_seasonal.csv")
-    other = runs.add(finished(RunConfig(target="sales")), "sample:monthly_sales", "monthly_sales.csv")
-    third = runs.add(finished(base.replace(units=64)), DATA, "noisy_seasonal.csv")
-    child = runs.add(finished(base.replace(learning_rate=0.01)), DATA, "noisy_seasonal.csv", parent=1)
-    many = runs.add(finished(base.replace(units=8, layers=2, bidirectional=True)), DATA, "noisy_seasonal.csv")
-    again = runs.add(finished(many.config), DATA, "noisy_seasonal.csv")
-
-    assert other.name == "#2 · monthly_sales.csv"
-    assert third.name == "#3 · units 64"
-    assert child.name == "#4 · learning_rate 0.01" and child.parent == 1
-    assert many.name == "#5 · layers 2, units 8 +2"  # learning_rate back to 0.001 and bidirectional on
-    assert again.name == "#6 · same settings"
+    assert run_name(2, RunConfig(target="sales"), None, "monthly_sales.csv") == "#2 · monthly_sales.csv"
+    assert run_name(3, base.replace(units=64), base, "x.csv") == "#3 · units 64"
+    assert run_name(4, base.replace(learning_rate=0.01), base, "x.csv") == "#4 · learning_rate 0.01"
+    many = base.replace(units=8, layers=2, bidirectional=True, learning_rate=0.01)
+    assert run_name(5, many, base, "x.csv") == "#5 · layers 2, units 8 +2"
+    assert run_name(6, many, many, "x.csv") == "#6 · same settings"
 
 
 def test_differing_settings_and_table_rows():
-    runs = RunHistory(max_models=5)
     base = RunConfig(target="value", features=("a",))
-    one = runs.add(finished(base, val_losses=(1.0, float("nan"))), DATA, "noisy_seasonal.csv",
+    one = finished(1, base, val_losses=(1.0, float("nan")),
                    metrics={"model": {"mae": 2.0, "rmse": 3.0}, "baselines": {"persistence": {"mae": 4.0}}})
-    two = runs.add(finished(base.replace(units=64, features=()), status="stopped_early"), DATA,
-                   "noisy_seasonal.csv")
+    two = finished(2, base.replace(units=64, features=()), status="stopped_early")
     overfitting = Finding("TRAIN104", "warning", "Overfitting", "…", epoch=2)
     one.findings = [overfitting, overfitting, Finding("DATA020", "info", "A note", "…")]
 

@@ -133,3 +133,17 @@ def test_prune_keeps_the_newest_finished_runs_and_every_active_one(store):
     with store.db.write() as c:
         c.execute("UPDATE runs SET created = ? WHERE id = ?", (time.time() - 40 * 86_400, runs[2].key))
     assert store.prune(max_runs=100, max_age_days=30) == [runs[2].key]
+
+
+def test_prune_keeps_the_store_under_its_size_on_disk(store):
+    runs = [queued(store, data=f"t,v\n{i},1\n".encode()) for i in range(5)]
+    for record in runs:
+        store.claim(record.key, os.getpid())
+        store.write_artifacts(record.key, {"model.keras": os.urandom(1_000_000)})
+    for record in runs[:4]:
+        store.finish(record.key, "completed")
+    # Five runs of 1 MB each; 2.5 MB allowed: the oldest finished ones go, the running one stays whatever it weighs.
+    gone = store.prune(max_runs=100, max_age_days=30, max_mb=2.5)
+    assert gone == [runs[0].key, runs[1].key, runs[2].key]
+    assert [r.key for r in store.list_runs(WS)] == [runs[3].key, runs[4].key]
+    assert store.size_bytes() < 2.5e6
