@@ -71,7 +71,7 @@ def test_readme_picture_of_the_section_after_a_run_at_learning_rate_5(app, tmp_p
     switch.scroll_into_view_if_needed()
     top, bottom = switch.bounding_box()["y"], chart.bounding_box()
     height = bottom["y"] + bottom["height"] - top + sum(SCREENSHOT_MARGINS)
-    page.set_viewport_size({"width": 1100, "height": round(height)})
+    page.set_viewport_size({"width": 1400, "height": round(height)})
     # The main area scrolls inside its own container, not the window.
     switch.evaluate("(element, margin) => { const main = element.closest('[data-testid=stMain]'); "
                     "main.scrollTop += element.getBoundingClientRect().top - main.getBoundingClientRect().top "
@@ -80,5 +80,6 @@ def test_readme_picture_of_the_section_after_a_run_at_learning_rate_5(app, tmp_p
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     screenshot = Path(os.environ.get(SCREENSHOT_TO) or tmp_path / "inside.png")
     screenshot.parent.mkdir(exist_ok=True)
-    page.screenshot(path=screenshot)
+    main = page.locator("[data-testid='stMain']").bounding_box()  # the section alone, without the sidebar
+    page.screenshot(path=screenshot, clip={"x": main["x"], "y": 0, "width": main["width"], "height": round(height)})
     assert screenshot.stat().st_size > 50_000
