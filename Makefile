@@ -41,6 +41,8 @@ test: $(VENV)/.dev-installed $(CHROMIUM)
 screenshot: $(VENV)/.dev-installed $(CHROMIUM)
 	LSTM_PLAYGROUND_SCREENSHOT=docs/screenshot.png $(BIN)/python -m pytest tests/browser/test_browser_playground.py \
 		-k readme_screenshot -q
+	LSTM_PLAYGROUND_INSIDE_SCREENSHOT=docs/inside.png $(BIN)/python -m pytest tests/browser/test_browser_inside.py \
+		-k readme_picture -q
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -59,11 +59,12 @@ def _print(report: dict) -> None:
         print(f"test window {report['window']} of {report['count']} (largest error: {report['worst']}) · error "
               f"{report['error']:.4g} · recomputed = Keras to {report['agreement']:.1e}")
     else:
-        print(f"passage of {report['steps']} tokens")
+        print(f"passage of {report['steps']} tokens · recomputed = Keras to {report['agreement']:.1e}")
+    print(f"reference: {report['reference']['text']}")
     for layer in report["saturation"]:
         for direction in layer["directions"]:
             trained, reference = direction["trained"], direction["reference"]
-            shares = ", ".join(f"{part} {trained[part]['share']:.0%} (untrained {reference[part]['share']:.0%})"
+            shares = ", ".join(f"{part} {trained[part]['share']:.0%} (reference {reference[part]['share']:.0%})"
                                for part in ("input", "forget", "output", "cell")
                                if trained[part]["share"] is not None)
             print(f"{layer['name']} {direction['direction']}: saturated {shares}")

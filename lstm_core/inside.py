@@ -182,11 +182,18 @@ def occlusion(predict, window: np.ndarray, baseline: np.ndarray, keep: np.ndarra
     return change
 
 
+# What a run's saturation is compared with (inside_reference.py): a healthy run of the same setup trained for the
+# view, the run itself when it is one, or the network untrained when training the reference failed.
+TRAINED, ITSELF, UNTRAINED = "trained", "itself", "untrained"
+
+
 def saturation_story(shares: dict, reference: dict | None, learning_rate: float, high_rate: float,
-                     fired_at: int | None = None) -> list[str]:
+                     fired_at: int | None = None, kind: str = UNTRAINED, reference_rate: float | None = None
+                     ) -> list[str]:
     """Plain sentences on what the saturation shares mean for this run: which gate is pinned, and the likely cause
-    (the learning rate when it is above the optimiser's usual range; the inputs when the untrained network is
-    saturated too)."""
+    (the learning rate when it is above the optimiser's usual range and the healthy reference is not saturated; the
+    inputs when the untrained network is saturated too). `kind` says what `reference` is (TRAINED at
+    `reference_rate`, ITSELF or UNTRAINED)."""
     lines, switches = [], []
     for gate in GATES:
         part = shares[gate]
@@ -211,28 +218,58 @@ def saturation_story(shares: dict, reference: dict | None, learning_rate: float,
                      "part of tanh, where almost no gradient passes.")
     if not lines:
         return []
-    reference_share = max(reference[g]["share"] for g in GATES) if reference else 0.0
-    if reference and reference_share >= SATURATED_SHARE:
-        lines.append("The untrained network is saturated on this window too: the inputs are too large for the gates "
-                     "(is scaling off?), whatever the training did.")
-    elif learning_rate > high_rate:
-        lines.append(f"The same network before training was not saturated ({reference_share:.0%} at most): this "
-                     f"run's learning rate of {learning_rate:g} pushed the weights there.")
+    lines += _reference_lines(reference, learning_rate, high_rate, kind, reference_rate)
     if fired_at is not None:
         lines.append(f"The runtime check TRAIN109 (saturated units) fired at epoch {fired_at}.")
-    if saturation_cause(reference, learning_rate, high_rate, fired_at) is None:
-        lines.append("No cause in sight, though: the learning rate is in the usual range, the untrained network was "
-                     "not saturated and no runtime check fired. A gate a model learnt to keep shut or open can be its "
-                     "choice (character models keep many); it is a fault when the loss stops falling too.")
+    if saturation_cause(reference, learning_rate, high_rate, fired_at, kind) is None:
+        compared = {UNTRAINED: "the untrained network was not saturated",
+                    TRAINED: "the healthy reference is saturated as much",
+                    ITSELF: "this run is the healthy reference"}[kind]
+        if kind == TRAINED and _most(reference) < SATURATED_SHARE:
+            compared = "the healthy reference is not saturated"
+        lines.append(f"No cause in sight, though: the learning rate is in the usual range, {compared} and no runtime "
+                     "check fired. A gate a model learnt to keep shut or open can be its choice (character models "
+                     "keep many); it is a fault when the loss stops falling too.")
     return lines
 
 
-def saturation_cause(reference: dict | None, learning_rate: float, high_rate: float,
-                     fired_at: int | None = None) -> str | None:
-    """Why saturation here is a problem: "inputs" (saturated before training), "learning rate" (above the
-    optimiser's usual range), "runtime" (TRAIN109 fired), or None when nothing points at a fault."""
-    if reference and max(reference[g]["share"] for g in GATES) >= SATURATED_SHARE:
-        return "inputs"
+def _most(reference: dict | None) -> float:
+    return max(reference[g]["share"] for g in GATES) if reference else 0.0
+
+
+def _reference_lines(reference: dict | None, learning_rate: float, high_rate: float, kind: str,
+                     reference_rate: float | None) -> list[str]:
+    most = _most(reference)
+    if kind == ITSELF:
+        return ["This run is its own healthy reference: it trained at a usual learning rate without a warning from "
+                "any training check."]
+    if kind == TRAINED:
+        setup = f"The same setup trained at learning rate {reference_rate:g}"
+        if reference and most >= SATURATED_SHARE:
+            return [f"{setup} is saturated too ({most:.0%} at most): not this run's learning rate, then; the inputs "
+                    "may be too large for the gates (is scaling off?), or the model keeps those gates shut or open "
+                    "by choice."]
+        if learning_rate > high_rate:
+            return [f"{setup} is not saturated ({most:.0%} at most): this run's learning rate of {learning_rate:g} "
+                    "pushed the weights there."]
+        return []
+    if reference and most >= SATURATED_SHARE:
+        return ["The untrained network is saturated on this window too: the inputs are too large for the gates "
+                "(is scaling off?), whatever the training did."]
     if learning_rate > high_rate:
+        return [f"The same network before training was not saturated ({most:.0%} at most): this run's learning rate "
+                f"of {learning_rate:g} pushed the weights there."]
+    return []
+
+
+def saturation_cause(reference: dict | None, learning_rate: float, high_rate: float,
+                     fired_at: int | None = None, kind: str = UNTRAINED) -> str | None:
+    """Why saturation here is a problem: "inputs" (the untrained network is saturated already), "learning rate"
+    (above the optimiser's usual range, and the healthy reference is not saturated), "runtime" (TRAIN109 fired), or
+    None when nothing points at a fault."""
+    saturated_reference = bool(reference) and _most(reference) >= SATURATED_SHARE
+    if kind == UNTRAINED and saturated_reference:
+        return "inputs"
+    if learning_rate > high_rate and not saturated_reference:
         return "learning rate"
     return "runtime" if fired_at is not None else None

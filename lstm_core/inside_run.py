@@ -1,5 +1,6 @@
 """Inside a trained run: its LSTM layers read off the model, run in numpy (inside.py) on a window or a passage,
-with the saturation shares against the same network before training and, for a forecast, which steps mattered.
+with the saturation shares against a healthy reference run (inside_reference.py) and, for a forecast, which steps
+mattered.
 
 Called in the helper process (jobs/calls.py) for the page and in-process by the CLI; it never imports TensorFlow
 itself: it reads weights off a loaded model and calls its predict.
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .inside import Cell, layer_output, occlusion, run_cell, saturation, unit_responses
+from .inside_reference import ITSELF, Reference, healthy_reference
 
 # Test windows the saturation shares are measured on (the shown window alone is too few values).
 SATURATION_WINDOWS = 64
@@ -103,19 +105,6 @@ def lstm_stack(model) -> Stack:
     return Stack(mask_value, embedding, mask_zero, layers, names, keras_layers)
 
 
-def fresh_model(prepared):
-    """The same network with the weights it started from (the run's seeds): the healthy reference."""
-    config = prepared.config
-    if config.task == "text-lm":
-        from .text.lm import build_lm
-
-        return build_lm(config, prepared.corpus.vocab.size)
-    from .model import build_model
-
-    options = getattr(prepared.windows, "model_options", {})
-    return build_model(config, prepared.windows.features, **options)
-
-
 def _shares(stack: Stack, x: np.ndarray) -> list[list[dict]]:
     traces, keep = stack.run(x)
     return [[saturation(trace, cell.activation, keep) for trace, cell in zip(layer, cells, strict=True)]
@@ -156,6 +145,13 @@ def _layers_out(stack: Stack, traces: list[list[dict]], sequence: int = 0) -> li
     return out
 
 
+def _saturation_against(stack: Stack, reference: Reference, x: np.ndarray) -> list[dict]:
+    trained = _shares(stack, x)
+    # The run as its own reference: the same shares, not computed twice.
+    return _saturation_out(stack, trained, trained if reference.kind == ITSELF else _shares(
+        lstm_stack(reference.model), x))
+
+
 def _saturation_out(stack: Stack, trained: list, reference: list) -> list[dict]:
     return [{"name": name, "directions": [{"direction": "backward" if cell.go_backwards else "forward",
                                            "trained": t, "reference": r}
@@ -164,17 +160,29 @@ def _saturation_out(stack: Stack, trained: list, reference: list) -> list[dict]:
                                                                    strict=True)]
 
 
-def keras_agreement(stack: Stack, model, x: np.ndarray, traces: list[list[dict]], keep: np.ndarray) -> float:
-    """The largest difference between the recomputed first layer's output and Keras' own, on these inputs."""
-    import keras
+def keras_first_layer(model, x: np.ndarray) -> np.ndarray:
+    """The first LSTM (or Bidirectional) layer's output as Keras computes it: the model's layers called one by one
+    up to it, the mask handed on as Keras hands it on. Called layer by layer, not as a sub-model, so a passage
+    longer than the model's declared input length goes through as well."""
+    values, mask = np.asarray(x, dtype=model.inputs[0].dtype), None
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind in ("InputLayer", "Dropout"):
+            continue
+        if kind in ("LSTM", "Bidirectional"):
+            return np.asarray(layer(values, mask=mask))
+        new_mask = layer.compute_mask(values, mask) if getattr(layer, "supports_masking", False) else None
+        values, mask = layer(values), new_mask
+    raise NotInspectable("this model has no LSTM layer")
 
-    layer = stack.keras_layers[0]
-    keras_out = np.asarray(keras.Model(model.inputs, layer.output)([np.asarray(x, dtype=model.inputs[0].dtype)]))
-    ours = layer_output(traces[0])
+
+def keras_agreement(stack: Stack, model, x: np.ndarray, traces: list[list[dict]], keep: np.ndarray) -> float:
+    """The largest difference between the recomputed first layer's output and Keras' own, on these inputs (on the
+    kept steps: Keras' output on a padded step is not part of what the layer hands on)."""
+    keras_out = keras_first_layer(model, x)
     if keras_out.ndim == 2:  # the last output only
-        ours = _final(stack.layers[0], traces[0])
-        return float(np.max(np.abs(keras_out - ours)))
-    return float(np.max(np.abs((keras_out - ours)[keep])))
+        return float(np.max(np.abs(keras_out - _final(stack.layers[0], traces[0]))))
+    return float(np.max(np.abs((keras_out - layer_output(traces[0]))[keep])))
 
 
 def _final(cells: list[Cell], layer: list[dict]) -> np.ndarray:
@@ -183,10 +191,11 @@ def _final(cells: list[Cell], layer: list[dict]) -> np.ndarray:
                            for cell, trace in zip(cells, layer, strict=True)], axis=-1)
 
 
-def inspect_window(prepared, model, window: int | None = None, reference=None) -> dict:
+def inspect_window(prepared, model, window: int | None = None, reference: Reference | None = None) -> dict:
     """A test window (the one with the largest error when `window` is None) through every LSTM layer, the
-    saturation shares on up to SATURATION_WINDOWS test windows against `reference` (the untrained network, built
-    here when not given), and for a forecast or a classifier the steps that moved its output most (occlusion)."""
+    saturation shares on up to SATURATION_WINDOWS test windows against `reference` (a healthy run of the same setup,
+    trained here when not given), and for a forecast or a classifier the steps that moved its output most
+    (occlusion)."""
     config = prepared.config
     if config.task not in INSPECTED_TASKS[:3]:
         raise NotInspectable(f"a {config.task} run has no windows to inspect")
@@ -203,12 +212,12 @@ def inspect_window(prepared, model, window: int | None = None, reference=None) -
     x = np.asarray(data.x_test[index:index + 1], dtype="float32")
     traces, keep = stack.run(x)
     sample = np.asarray(data.x_test[_evenly(len(data.x_test), SATURATION_WINDOWS)], dtype="float32")
-    reference = reference if reference is not None else fresh_model(prepared)
+    reference = reference if reference is not None else healthy_reference(prepared, model)
     inputs, names = _window_inputs(prepared, x[0], keep[0])
     return {"kind": "window", "task": config.task, "window": index, "worst": worst, "count": len(data.x_test),
             "error": float(errors[index]), "steps": x.shape[1], "kept": keep[0], "inputs": inputs,
             "input_names": names, "layers": _layers_out(stack, traces),
-            "saturation": _saturation_out(stack, _shares(stack, sample), _shares(lstm_stack(reference), sample)),
+            "saturation": _saturation_against(stack, reference, sample), "reference": reference.to_dict(),
             "agreement": keras_agreement(stack, model, x, traces, keep),
             "attribution": _attribution(prepared, model, x[0], keep[0]),
             "learning_rate": config.learning_rate, "optimizer": config.optimizer}
@@ -267,9 +276,10 @@ def passage_tokens(prepared, passage: str | None) -> tuple[list[str], np.ndarray
     return kept, corpus.vocab.encode(kept), unknown
 
 
-def inspect_passage(prepared, model, passage: str | None = None, reference=None) -> dict:
+def inspect_passage(prepared, model, passage: str | None = None, reference: Reference | None = None) -> dict:
     """A passage through every LSTM layer of a language model, read as one sequence from a zero state, the units
-    ranked by how they respond to spaces, quotes, line breaks and digits, and the saturation shares."""
+    ranked by how they respond to spaces, quotes, line breaks and digits, the saturation shares against `reference`
+    (trained here when not given), and how closely the recomputed first layer matches Keras' own."""
     if prepared.config.task != "text-lm":
         raise NotInspectable("a passage is read by a language model only")
     tokens, ids, unknown = passage_tokens(prepared, passage)
@@ -277,11 +287,12 @@ def inspect_passage(prepared, model, passage: str | None = None, reference=None)
         raise NotInspectable("none of the passage's characters are in the model's vocabulary")
     stack = lstm_stack(model)
     traces, keep = stack.run(ids[None])
-    reference = reference if reference is not None else fresh_model(prepared)
+    reference = reference if reference is not None else healthy_reference(prepared, model)
     responses = [[unit_responses(trace["hidden"][0], tokens) for trace in layer] for layer in traces]
     return {"kind": "passage", "task": "text-lm", "tokens": tokens, "unknown": unknown, "steps": len(tokens),
             "kept": keep[0], "layers": _layers_out(stack, traces), "responses": responses,
-            "saturation": _saturation_out(stack, _shares(stack, ids[None]), _shares(lstm_stack(reference), ids[None])),
+            "saturation": _saturation_against(stack, reference, ids[None]), "reference": reference.to_dict(),
+            "agreement": keras_agreement(stack, model, ids[None], traces, keep),
             "learning_rate": prepared.config.learning_rate, "optimizer": prepared.config.optimizer}
 
 

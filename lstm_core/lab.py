@@ -58,8 +58,8 @@ SCENARIOS: dict[str, Scenario] = {
                  "settles, yet it never turns into NaN, so nothing in Keras complains.",
                  "noisy_seasonal", {"learning_rate": 10.0}, ("TRAIN001",), when="during",
                  inside="Inside the LSTM, after training: nearly every gate value is pinned at 0 or 1 (99 % after "
-                        "six epochs here, none before training). Pinned gates pass no gradient, so the run cannot "
-                        "find its way back."),
+                        "six epochs here, none in a healthy run of the same setup at 0.001). Pinned gates pass no "
+                        "gradient, so the run cannot find its way back."),
         Scenario("lr_too_low", "Learning rate 1e-7",
                  "The rate is so small that the weights barely move: the curve is flat and it looks as if the "
                  "model cannot learn this data at all.",

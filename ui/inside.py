@@ -1,7 +1,7 @@
 """Inside the LSTM, on a trained run's results: the gates and states of a window (or a passage), their saturation
-against the same network before training, the steps that moved the prediction, and for text the units that track
-something. Computed in the helper process (the page never imports TensorFlow), cached per run and choice, and only
-once the section is opened."""
+against a healthy reference run of the same setup, the steps that moved the prediction, and for text the units that
+track something. Computed in the helper process (the page never imports TensorFlow), cached per run and choice, and
+only once the section is opened."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import streamlit as st
 
 from lstm_core.checks.training_checks import LR_HIGH
 from lstm_core.errors import translate
-from lstm_core.inside import GATES, saturation_cause, saturation_story, unit_order
+from lstm_core.inside import GATES, UNTRAINED, saturation_cause, saturation_story, unit_order
 from lstm_core.inside_run import INSPECTED_TASKS, NotInspectable
 from lstm_core.jobs.calls import inside_view, model_calls
 
@@ -43,7 +43,8 @@ def inside_section(record, key: str = "inside") -> None:
         return
     window, passage = (None, _passage_choice(key)) if text else (_window_choice(key), None)
     try:
-        with st.spinner("Reading the trained weights and recomputing every step…"):
+        with st.spinner("Reading the trained weights and recomputing every step (the first time for these data and "
+                        "settings, a healthy reference run is trained too: up to a minute)…"):
             result = _view(str(run_store().home), record.key, record.finished, window, passage)
     except NotInspectable as exc:
         st.info(str(exc))
@@ -132,21 +133,27 @@ def saturation_table(shares: dict, reference: dict) -> pd.DataFrame:
         rows.append({"": label, "saturated": f"{trained['share']:.0%}",
                      "near 0": f"{trained['low']:.0%}" if part in GATES else "",
                      "near 1": f"{trained['high']:.0%}" if part in GATES else "",
-                     "before training": f"{before['share']:.0%}"})
+                     "reference": f"{before['share']:.0%}"})
     return pd.DataFrame(rows)
 
 
 def _saturation_part(result: dict, record, layer: int, direction: int) -> None:
     entry = result["saturation"][layer]["directions"][direction]
     shares, reference = entry["trained"], entry["reference"]
+    about = result["reference"]
     st.markdown("**Saturation at a glance** · gate values within 0.02 of 0 or 1, and tanh(cell) beyond ±0.99, on "
-                f"{'the passage' if result['kind'] == 'passage' else 'up to 64 test windows'}; *before training* is "
-                "the same network with the weights it started from, on the same data.")
+                f"{'the passage' if result['kind'] == 'passage' else 'up to 64 test windows'}, next to a healthy "
+                "reference on the same data.")
+    st.caption(f"Reference: {about['text']}.")
+    if about["kind"] == UNTRAINED:
+        st.warning(f"The healthy reference could not be trained ({about['failure']}): the *reference* column is the "
+                   "same network untrained.", icon="⚠️")
     st.dataframe(saturation_table(shares, reference), hide_index=True, width="content")
     fired = next((f.epoch for f in record.findings if f.code == "TRAIN109"), None)
     high_rate = LR_HIGH.get(result["optimizer"], 0.01)
-    story = saturation_story(shares, reference, result["learning_rate"], high_rate, fired)
-    if story and saturation_cause(reference, result["learning_rate"], high_rate, fired) is None:
+    story = saturation_story(shares, reference, result["learning_rate"], high_rate, fired, about["kind"],
+                             about["learning_rate"])
+    if story and saturation_cause(reference, result["learning_rate"], high_rate, fired, about["kind"]) is None:
         st.info(" ".join(story), icon="ℹ️")
     elif story:
         st.warning(" ".join(story), icon="⚠️")

@@ -134,21 +134,26 @@ def generate_text(home: str, run_id: str, seed_text: str, length: int, temperatu
                     context_before_sentence(corpus, config.timesteps), seed)
 
 
-_references: OrderedDict = OrderedDict()
+# The healthy references of the inside view, per store home: on disk in HOME/inside_references, the last few loaded.
+_reference_caches: dict = {}
+REFERENCES_FOLDER = "inside_references"
 
 
 def inside_view(home: str, run_id: str, window: int | None = None, passage: str | None = None) -> dict:
     """Inside the LSTM for a stored run: a test window (the worst by default) or a passage through every layer,
-    recomputed from the trained weights, with the saturation against the same network before training."""
-    from ..inside_run import fresh_model, inspect_passage, inspect_window
+    recomputed from the trained weights, with the saturation against a healthy reference run (the run itself when
+    it is one; else the same setup at the optimiser's default rate, trained here once per data and setup)."""
+    from ..inside_reference import ReferenceCache, healthy_reference
+    from ..inside_run import inspect_passage, inspect_window
+    from ..store import RunStore
 
     prepared, model = _loaded(home, run_id)
-    key = (home, run_id)
-    if key not in _references:
-        _references[key] = fresh_model(prepared)
-        while len(_references) > KEPT_MODELS:
-            _references.popitem(last=False)
-    reference = _references[key]
+    record = RunStore(home).get(run_id)
+    if record is None:
+        raise LookupError(f"run {run_id} is not in the store any more")
+    if home not in _reference_caches:
+        _reference_caches[home] = ReferenceCache(Path(home) / REFERENCES_FOLDER, in_memory=KEPT_MODELS)
+    reference = healthy_reference(prepared, model, record, _reference_caches[home])
     if prepared.config.task == "text-lm":
         return inspect_passage(prepared, model, passage, reference=reference)
     return inspect_window(prepared, model, window, reference=reference)

@@ -182,11 +182,22 @@ def vanishing_gradients(curve: Curve, facts: Facts):
                 "first_layer_share": share, "limit_share": VANISHING_SHARE, "batch_loss": probe.loss}, fix)
 
 
+def see_inside(config) -> str:
+    """Where the user sees which gates are pinned, for the tasks that have the view (ui/inside.py)."""
+    from ..inside_run import INSPECTED_TASKS
+
+    if config.task not in INSPECTED_TASKS:
+        return ""
+    return (" To see which gates are pinned, open \"Inside the LSTM\" under the run's results: it shows the share "
+            "of gate values at 0 or 1 next to a healthy run of the same setup.")
+
+
 @monitor("TRAIN109", uses_probe=True)
 def saturated_units(curve: Curve, facts: Facts):
     probe = _probe_of_this_epoch(curve)
     if probe is None or probe.saturated_share is None or probe.saturated_share < SATURATION_SHARE:
         return None
+    config = facts.config
     if facts.unscaled_and_large:
         fix, cause = {"scaling": "standard"}, (f"Scaling is off and the inputs reach {facts.max_abs_input:.4g}, "
                                                "which drives the gates to their limits.")
@@ -198,6 +209,6 @@ def saturated_units(curve: Curve, facts: Facts):
         "TRAIN109", "Saturated LSTM units",
         f"At epoch {curve.epoch} {probe.saturated_share:.0%} of the LSTM outputs on a fixed batch are within 1 % "
         f"of ±1 (limit {SATURATION_SHARE:.0%}). There the activation is flat: those units pass almost no gradient "
-        f"back and stop learning. {cause}",
+        f"back and stop learning. {cause}{see_inside(config)}",
         curve, {"saturated_share": probe.saturated_share, "limit": SATURATION_SHARE, "level": SATURATION_LEVEL},
         fix)

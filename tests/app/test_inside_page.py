@@ -46,9 +46,12 @@ def test_the_playground_section_opens_on_the_worst_window_and_follows_the_picker
     assert [t["type"] for t in figure["data"]].count("bar") == 1  # the occlusion under the window
     assert "(the largest)" in captions(at) and "Occlusion" in captions(at)
     table = at.dataframe[-1].value if at.dataframe else None
-    [saturation] = [d.value for d in at.dataframe if "before training" in d.value.columns]
+    [saturation] = [d.value for d in at.dataframe if "reference" in d.value.columns]
     assert list(saturation[""]) == ["input gate", "forget gate", "output gate", "tanh(cell)"]
     assert table is not None
+    # What the reference is, in words: this healthy run itself, or the same setup trained at Adam's default rate.
+    assert ("Reference: this run itself" in captions(at)
+            or "Reference: the same setup trained at learning rate 0.001 for 2 epochs." in captions(at)), captions(at)
     # The second layer, then window 0 by its index.
     at.selectbox(key="inside_layer").set_value(1).run()
     at.radio(key="inside_pick").set_value("a test window by its index").run()
@@ -101,9 +104,38 @@ def test_the_error_labs_learning_rate_scenario_opens_the_section_on_its_trained_
     assert not at.exception, at.exception
     # Open without a click, whatever became of the run (a learning rate of 10 may end it as diverged).
     assert at.toggle(key="inside_open").value is True
-    [saturation] = [d.value for d in at.dataframe if "before training" in d.value.columns]
-    percent = {row[""]: (float(row["saturated"].rstrip("%")), float(row["before training"].rstrip("%")))
+    [saturation] = [d.value for d in at.dataframe if "reference" in d.value.columns]
+    percent = {row[""]: (float(row["saturated"].rstrip("%")), float(row["reference"].rstrip("%")))
                for _, row in saturation.iterrows()}
     gates = [percent[g] for g in ("input gate", "forget gate", "output gate")]
-    assert max(after for after, _ in gates) > 50 and max(before for _, before in gates) < 5, percent
-    assert any("learning rate of 10" in box.value for box in at.warning)
+    assert max(after for after, _ in gates) > 50 and max(reference for _, reference in gates) < 5, percent
+    # The reference is a healthy run: the same setup at Adam's default rate, trained in the helper for its 3 epochs.
+    assert "Reference: the same setup trained at learning rate 0.001 for 3 epochs." in captions(at), captions(at)
+    story = " ".join(box.value for box in at.warning)
+    assert "The same setup trained at learning rate 0.001 is not saturated" in story
+    assert "learning rate of 10 pushed" in story
+
+
+def test_a_classification_run_opens_the_section_on_its_least_confident_window():
+    """The shapes sample on the Playground: a sequence classifier, its worst test sequence inside."""
+    at = AppTest.from_file(str(APP), default_timeout=240)
+    at.run()
+    at.selectbox(key="sample").set_value("shapes").run()
+    assert at.radio(key="cfg.task").value == "classify-sequences"
+    for field, value in (("units", 4), ("epochs", 2)):
+        at.number_input(key=f"cfg.{field}").set_value(value)
+    at.run()
+    train(at)
+    toggle = at.toggle(key="inside_open")
+    assert toggle.value is False and "Inside the LSTM" not in charts(at)
+    toggle.set_value(True).run()
+    assert not at.exception, at.exception
+    figure = charts(at)["Inside the LSTM"]
+    heatmaps = [t for t in figure["data"] if t["type"] == "heatmap"]
+    assert {t["name"] for t in heatmaps} == HEATMAPS
+    assert len(heatmaps[0]["z"]) == 4  # one row a unit
+    assert [t["type"] for t in figure["data"]].count("bar") == 1  # the occlusion under the sequence
+    assert "1 − probability of the true class" in captions(at) and "(the largest)" in captions(at)
+    assert "matches Keras' own output" in captions(at) and "Reference: " in captions(at)
+    [saturation] = [d.value for d in at.dataframe if "reference" in d.value.columns]
+    assert list(saturation[""]) == ["input gate", "forget gate", "output gate", "tanh(cell)"]

@@ -1,4 +1,5 @@
-"""Inside the LSTM: the numpy recomputation against Keras' own layers, masking, saturation after real trainings."""
+"""Inside the LSTM: the numpy recomputation against Keras' own layers, masking, saturation after real trainings,
+and the healthy reference run it is compared with."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import pytest
 
 from lstm_core.config import RunConfig
 from lstm_core.inside import Cell, run_cell, saturation, unit_order, unit_responses
-from lstm_core.inside_run import _final, inspect_window, lstm_stack, plain
+from lstm_core.inside_reference import ReferenceCache, healthy_reference, is_healthy, reference_key, train_reference
+from lstm_core.inside_run import _final, inspect_window, keras_agreement, keras_first_layer, lstm_stack, plain
 from lstm_core.model import build_model
+from lstm_core.runs import RunRecord
 
 TOLERANCE = 1e-5
 
@@ -81,6 +84,38 @@ def test_padded_steps_are_skipped_as_keras_skips_them():
     assert all(0 <= shares[g]["share"] <= 1 for g in ("input", "forget", "output"))
 
 
+def test_an_embedding_with_mask_zero_is_recomputed_as_keras_reads_it():
+    """The text model's front: token ids, 0 the padding, through Embedding(mask_zero=True) into two LSTMs."""
+    import keras
+
+    keras.utils.set_random_seed(5)
+    tokens = keras.Input((None,), dtype="int32")
+    x = keras.layers.Embedding(12, 4, mask_zero=True)(tokens)
+    x = keras.layers.LSTM(6, return_sequences=True)(x)
+    x = keras.layers.LSTM(3)(x)
+    model = keras.Model(tokens, keras.layers.Dense(12, activation="softmax")(x))
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if weights and type(layer).__name__ != "Dense":
+            layer.set_weights([w * 2.5 for w in weights])  # into the gates' curved parts
+    ids = np.array([[0, 0, 0, 3, 5, 7, 1, 2, 9, 4], [6, 2, 8, 8, 11, 3, 5, 0, 0, 0], [4, 4, 10, 1, 3, 7, 2, 9, 6, 5]])
+    stack = lstm_stack(model)
+    assert stack.mask_zero and stack.embedding is not None
+    traces, keep = stack.run(ids)
+    assert keep.tolist()[0] == [False] * 3 + [True] * 7 and keep.tolist()[1] == [True] * 7 + [False] * 3
+    assert keras_agreement(stack, model, ids, traces, keep) < TOLERANCE
+    first = keras_first_layer(model, ids)
+    assert np.max(np.abs((first - traces[0][0]["hidden"])[keep])) < TOLERANCE
+    # The second layer's last output: the padded sequences end where their tokens end, as in Keras.
+    last = keras.Model(model.inputs, model.layers[-2].output)([ids.astype("int32")])
+    assert np.max(np.abs(np.asarray(last) - _final(stack.layers[1], traces[1]))) < TOLERANCE
+    # Read without its mask the padded sequences differ: the comparison above can fail.
+    unmasked = lstm_stack(model)
+    unmasked.mask_zero = False
+    loose, _ = unmasked.run(ids)
+    assert np.max(np.abs(np.asarray(last) - _final(stack.layers[1], loose[1]))) > 1e-3
+
+
 def test_a_saturating_cell_is_counted():
     units = 3
     # A huge forget bias pins the forget gate at 1; a huge input bias pins the input gate at 1 and fills the cell.
@@ -129,17 +164,131 @@ def gate_share(result) -> float:
     return max(trained[g]["share"] for g in ("input", "forget", "output"))
 
 
-def test_saturation_rises_with_a_learning_rate_of_5(trained_pair):
-    calm = inspect_window(*trained_pair[1e-3])
-    wild = inspect_window(*trained_pair[5.0])
+@pytest.fixture(scope="module")
+def reference(trained_pair):
+    """The healthy reference of the runs above, trained once (the same setup at 1e-3 for their 3 epochs)."""
+    return train_reference(trained_pair[5.0][0])
+
+
+def reference_share(result) -> float:
+    shares = result["saturation"][0]["directions"][0]["reference"]
+    return max(shares[g]["share"] for g in ("input", "forget", "output"))
+
+
+def test_saturation_rises_with_a_learning_rate_of_5(trained_pair, reference):
+    calm = inspect_window(*trained_pair[1e-3], reference=reference)
+    wild = inspect_window(*trained_pair[5.0])  # no reference given: it trains one
     assert gate_share(wild) > gate_share(calm) + 0.2, (gate_share(wild), gate_share(calm))
-    reference = wild["saturation"][0]["directions"][0]["reference"]
-    assert max(reference[g]["share"] for g in ("input", "forget", "output")) < 0.2
+    assert reference_share(wild) < 0.2
+    # The reference is a trained run of the same setup at Adam's default rate, said in words.
+    assert wild["reference"]["kind"] == "trained" and wild["reference"]["learning_rate"] == 0.001
+    assert wild["reference"]["epochs"] == 3
+    assert wild["reference"]["text"] == "the same setup trained at learning rate 0.001 for 3 epochs"
+    # That setup is exactly the calm run's (rate 1e-3, 3 epochs, seed 0): its shares, not the untrained network's.
+    shares = flat(wild["saturation"][0]["directions"][0]["reference"])
+    assert shares == pytest.approx(flat(calm["saturation"][0]["directions"][0]["trained"]), abs=1e-3)
 
 
-def test_a_window_report_is_complete_and_plain(trained_pair):
+def test_the_reference_is_the_same_setup_trained_at_the_default_rate(trained_pair, reference):
+    """Trained, not merely built: its weights are the calm run's (same setup, rate 1e-3, 3 epochs, same seeds), far
+    from the weights the network starts from."""
+    from lstm_core.inside_reference import untrained_model
+
+    calm_model = trained_pair[1e-3][1]
+    start = untrained_model(trained_pair[5.0][0])
+    assert reference.kind == "trained" and reference.epochs == 3 and reference.learning_rate == 0.001
+    for mine, calm in zip(reference.model.get_weights(), calm_model.get_weights(), strict=True):
+        assert np.allclose(mine, calm, atol=1e-5)
+    moved = max(np.max(np.abs(m - i)) for m, i in zip(reference.model.get_weights(), start.get_weights(),
+                                                        strict=True))
+    assert moved > 1e-3
+
+
+def flat(shares: dict) -> dict[str, float]:
+    """The gates' shares near 0 and near 1, as one flat dict of numbers."""
+    return {f"{gate} {side}": shares[gate][side] for gate in ("input", "forget", "output") for side in ("low", "high")}
+
+
+def _untrained_shares(prepared) -> dict:
+    from lstm_core.inside_reference import untrained_model
+    from lstm_core.inside_run import SATURATION_WINDOWS, _evenly
+
+    x_test = prepared.windows.x_test
+    sample = np.asarray(x_test[_evenly(len(x_test), SATURATION_WINDOWS)], dtype="float32")
+    stack = lstm_stack(untrained_model(prepared))
+    traces, keep = stack.run(sample)
+    shares = saturation(traces[0][0], mask=keep)
+    return {g: shares[g] for g in ("input", "forget", "output")}
+
+
+def record_of(prepared, status="completed", findings=(), data_ref="ab" * 32) -> RunRecord:
+    """A stored run's record as the store returns it: how it ended, what was found, which data."""
+    return RunRecord(id=1, name="#1", config=prepared.config, data_id="noisy", data_name="noisy_seasonal.csv",
+                     status=status, findings=list(findings), data_ref=data_ref,
+                     history={"loss": [0.5] * prepared.config.epochs, "val_loss": [0.5] * prepared.config.epochs})
+
+
+def test_a_healthy_run_is_its_own_reference_and_an_unhealthy_one_is_not(trained_pair):
+    from lstm_core.findings import Finding
+
     prepared, model = trained_pair[1e-3]
-    result = inspect_window(prepared, model)
+    assert is_healthy(prepared.config, "completed") and is_healthy(prepared.config, "stopped_early")
+    assert not is_healthy(prepared.config, "diverged")
+    saturated = Finding("TRAIN109", "warning", "Saturated LSTM units", "…", epoch=2)
+    assert not is_healthy(prepared.config, "completed", [saturated])
+    assert not is_healthy(trained_pair[5.0][0].config, "completed")
+    assert not is_healthy(prepared.config.replace(learning_rate=1e-8), "completed")
+    itself = healthy_reference(prepared, model, record_of(prepared))
+    assert itself.kind == "itself" and itself.model is model
+    result = inspect_window(prepared, model, reference=itself)
+    shares = result["saturation"][0]["directions"][0]
+    assert shares["reference"] == shares["trained"]
+    assert result["reference"]["text"].startswith("this run itself") and "healthy run" in result["reference"]["text"]
+
+
+def test_the_reference_is_trained_once_per_data_and_setup(trained_pair, tmp_path):
+    import time
+
+    prepared, model = trained_pair[5.0]
+    record = record_of(prepared, status="diverged")
+    started = time.monotonic()
+    first = healthy_reference(prepared, model, record, ReferenceCache(tmp_path))
+    trained_in = time.monotonic() - started
+    assert first.kind == "trained" and len(list(tmp_path.glob("*.keras"))) == 1
+    # Another helper process (a fresh cache on the same folder) and a run differing in its rate only: no training.
+    other = _with(prepared, learning_rate=0.5)
+    started = time.monotonic()
+    again = healthy_reference(other, model, record_of(other, status="diverged"), ReferenceCache(tmp_path))
+    assert again.kind == "trained" and again.epochs == first.epochs and again.model is not first.model
+    assert time.monotonic() - started < trained_in
+    for mine, kept in zip(first.model.get_weights(), again.model.get_weights(), strict=True):
+        assert np.array_equal(mine, kept)
+    assert len(list(tmp_path.glob("*.keras"))) == 1
+    # Other data, or another setup, is another reference.
+    config = prepared.config
+    assert reference_key("cd" * 32, config) != reference_key("ab" * 32, config)
+    assert reference_key("ab" * 32, config.replace(units=9)) != reference_key("ab" * 32, config)
+    assert reference_key("ab" * 32, config.replace(epochs=2)) != reference_key("ab" * 32, config)
+
+
+def test_a_reference_that_cannot_be_trained_falls_back_to_the_untrained_network_and_says_so(trained_pair):
+    from dataclasses import replace
+
+    prepared, model = trained_pair[5.0]
+    windows = prepared.windows
+    broken = replace(prepared, windows=replace(windows, y_train=windows.y_train[:5]))  # labels for 5 windows only
+    fallback = healthy_reference(broken, model, record_of(broken, status="diverged"))
+    assert fallback.kind == "untrained" and fallback.failure
+    assert fallback.text.startswith("the same network untrained") and "failed" in fallback.text
+    result = inspect_window(prepared, model, reference=fallback)
+    shares = result["saturation"][0]["directions"][0]["reference"]
+    untrained = _untrained_shares(prepared)
+    assert all(shares[g]["share"] == pytest.approx(untrained[g]["share"]) for g in untrained)
+
+
+def test_a_window_report_is_complete_and_plain(trained_pair, reference):
+    prepared, model = trained_pair[1e-3]
+    result = inspect_window(prepared, model, reference=reference)
     assert result["window"] == result["worst"] and result["count"] == len(prepared.windows.x_test)
     assert result["agreement"] < TOLERANCE
     [layer] = result["layers"]
@@ -147,7 +296,7 @@ def test_a_window_report_is_complete_and_plain(trained_pair):
     assert gates.shape == (prepared.config.timesteps, 8) and ((gates > 0) & (gates < 1)).all()
     change = np.asarray(result["attribution"]["change"])
     assert change.shape == (prepared.config.timesteps,) and np.abs(change).max() > 0
-    other = inspect_window(prepared, model, window=0)
+    other = inspect_window(prepared, model, window=0, reference=reference)
     assert other["window"] == 0 and other["error"] <= result["error"]
     as_json = plain(result)
     import json
@@ -210,3 +359,21 @@ def test_a_padded_classifier_window_skips_its_padding():
     change = np.asarray(result["attribution"]["change"])
     assert (change[~kept] == 0).all() and result["attribution"]["unit"].startswith("p(")
     assert 0 <= result["error"] <= 1
+
+
+def test_the_story_reads_the_saturation_against_a_trained_reference():
+    from lstm_core.inside import saturation_cause, saturation_story
+
+    calm, switch = _shares(0.0, 0.01), _shares(0.3, 0.3)
+    forget_pinned = {**calm, "forget": {"low": 0.0, "high": 0.92, "share": 0.92}}
+    story = " ".join(saturation_story(forget_pinned, calm, 5.0, 0.01, None, "trained", 0.001))
+    assert "The same setup trained at learning rate 0.001 is not saturated (1% at most)" in story
+    assert "learning rate of 5 pushed" in story and "before training" not in story
+    assert saturation_cause(calm, 5.0, 0.01, None, "trained") == "learning rate"
+    # The healthy run saturates as much: not the learning rate; a possible choice unless the runtime check fired.
+    story = " ".join(saturation_story(switch, switch, 5.0, 0.01, None, "trained", 0.001))
+    assert "is saturated too (60% at most)" in story and "pushed" not in story and "No cause in sight" in story
+    assert saturation_cause(switch, 5.0, 0.01, None, "trained") is None
+    assert saturation_cause(switch, 5.0, 0.01, 3, "trained") == "runtime"
+    story = " ".join(saturation_story(switch, switch, 0.001, 0.01, None, "itself", 0.001))
+    assert "its own healthy reference" in story and "this run is the healthy reference" in story

@@ -240,6 +240,10 @@ def test_small_gradients_after_learning_or_a_healthy_share_do_not_vanish():
 def test_many_outputs_near_plus_or_minus_one_are_saturated():
     finding = check("TRAIN109", Curve([2.0], probes=[probe(saturated=0.28)]), facts(learning_rate=10.0))
     assert finding.severity == "warning" and finding.fix == {"learning_rate": 0.001}
+    # It sends the user to the view that shows the pinned gates, on the pages that have it.
+    assert 'open "Inside the LSTM" under the run\'s results' in finding.detail
+    text = check("TRAIN109", Curve([2.0], probes=[probe(saturated=0.28)]), facts(task="text-classify"))
+    assert text is not None and "Inside the LSTM" not in text.detail
 
 
 def test_no_or_unmeasured_saturation_is_fine():
