@@ -28,6 +28,7 @@ DEFAULTS: dict[str, int] = {
     "compiled_per_worker": 4,
     "max_stored_runs": 500,
     "max_run_age_days": 90,
+    "max_sweep_runs": 16,
 }
 
 # One line each, for the README, docs/security.md and error messages.
@@ -50,6 +51,7 @@ DESCRIPTIONS: dict[str, str] = {
                            "and compile (~12 MB each, ~40 MB with XLA)",
     "max_stored_runs": "runs the run store keeps; the oldest finished runs beyond it are deleted",
     "max_run_age_days": "days a finished run is kept in the run store",
+    "max_sweep_runs": "runs one sweep (a grid of settings trained side by side) may make",
 }
 
 
