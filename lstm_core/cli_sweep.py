@@ -132,19 +132,19 @@ def _wait(store, sweep_id: str, as_json: bool) -> SweepState:
         for run in state.runs:
             if not run.active and run.run_id not in told:
                 told.add(run.run_id)
-                _progress(run, state, as_json)
+                _progress(run, f"{len(told)}/{len(state.runs)}", as_json)
         if not state.active:
             return state
         time.sleep(POLL_SECONDS)
 
 
-def _progress(run: SweepRun, state: SweepState, as_json: bool) -> None:
+def _progress(run: SweepRun, count: str, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"event": "run_end", "run_id": run.run_id, "values": run.values, "status": run.status,
                           "best_val_loss": run.best_val_loss}), file=sys.stderr, flush=True)
         return
     best = "n/a" if run.best_val_loss is None else f"{run.best_val_loss:.4g}"
-    print(f"{state.finished}/{len(state.runs)} {_values_text(run.values)}: {run.status}, best val loss {best}",
+    print(f"{count} {_values_text(run.values)}: {run.status}, best val loss {best}",
           file=sys.stderr, flush=True)
 
 
@@ -226,9 +226,8 @@ def _print_table(report: dict) -> None:
     columns = [*settings, "status", "epochs", "best val loss", "score", "findings"]
     cells = [[_cell(row[c]) for c in columns] for row in state_rows]
     widths = [max(len(c), *(len(line[i]) for line in cells)) for i, c in enumerate(columns)]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    for line in cells:
-        print("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)))
+    for line in [columns, *cells]:
+        print("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
 
 
 def _score(run: dict) -> str:

@@ -34,6 +34,7 @@ STOP_REASON = "the sweep was stopped"
 DIVERGED = ("TRAIN101", "TRAIN102")
 STALLED = ("TRAIN103",)
 OSCILLATED = ("TRAIN104",)
+UNDERFIT = ("TRAIN106",)
 # Runs that may be the best: they trained to an end, or were stopped with their curve kept.
 SCORED = ("completed", "stopped_early")
 ACTIVE = ("queued", "running")
@@ -97,7 +98,8 @@ class SweepRun:
 
     @property
     def outcome(self) -> str:
-        """What the summary says of the run: diverged, stalled, oscillated, failed, healthy, or its status."""
+        """What the summary says of the run: diverged, stalled, oscillated, learnt little, failed, healthy, or its
+        status while it is queued or running."""
         if self.active or self.status in ("cancelled", "deleted"):
             return self.status
         if self.status == "error":
@@ -108,6 +110,8 @@ class SweepRun:
             return "stalled"
         if set(self.codes) & set(OSCILLATED):
             return "oscillated"
+        if set(self.codes) & set(UNDERFIT):
+            return "learnt little"
         return "healthy"
 
     @property

@@ -22,6 +22,7 @@ from lstm_core.sweeps import (
     DIVERGED,
     OSCILLATED,
     STALLED,
+    UNDERFIT,
     Axis,
     SweepRun,
     SweepState,
@@ -158,7 +159,7 @@ def test_a_plan_varies_only_the_swept_settings_and_keeps_the_seed():
 
 def test_the_summary_codes_are_the_monitors_codes():
     monitors = registered_monitors()
-    assert set(DIVERGED + STALLED + OSCILLATED) <= set(monitors)
+    assert set(DIVERGED + STALLED + OSCILLATED + UNDERFIT) <= set(monitors)
     assert {monitors[code].stops for code in DIVERGED} == {"diverged"} and monitors["TRAIN103"].stops
 
 
@@ -190,6 +191,10 @@ def test_the_summary_names_what_went_wrong_by_value_and_the_best_in_the_users_wo
     assert state.summary == ("Learning rates ≥ 1 diverged (TRAIN102), 1e-5 stalled (TRAIN103); best: 3e-3, "
                              "validation loss 0.041")
     assert state.best_values == {"learning_rate": 3e-3}, "a diverged run is never the best, whatever its loss"
+    other = [fake({"learning_rate": 1e-5}, "completed", 0.9, ["TRAIN106"]),
+             fake({"learning_rate": 1e-3}, "completed", 0.05, ["TRAIN104"]), *runs[2:]]
+    assert state_of(other).summary == ("Learning rates ≥ 1 diverged (TRAIN102), 1e-3 oscillated (TRAIN104), 1e-5 "
+                                      "learnt little (TRAIN106); best: 3e-3, validation loss 0.041")
     rows = leaderboard_rows(state)
     assert [r["learning_rate"] for r in rows] == [1.0, 3e-3, 1e-3, 1e-5, 10.0]
     assert [r["best"] for r in rows] == [False, True, False, False, False]
