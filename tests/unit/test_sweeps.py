@@ -273,8 +273,10 @@ def cli(home, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_the_cli_sweeps_a_grid_into_the_store_and_prints_one_object(tmp_path):
-    done = cli(tmp_path, "sample:noisy_seasonal", "--grid", "lr=1e-3,1e-2", "--units", "8", "--epochs", "3",
-               "--store", "--json")
+    setup = tmp_path / "config.json"
+    setup.write_text(json.dumps({"rows_used": 500}))  # a config file's settings, as `train` takes them
+    done = cli(tmp_path, "sample:noisy_seasonal", "--grid", "lr=1e-3,1e-2", "--config", str(setup), "--units", "8",
+               "--epochs", "3", "--store", "--json")
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert report["grid"] == {"learning_rate": [1e-3, 1e-2]} and "seed 42" in report["seed_note"]
@@ -284,6 +286,7 @@ def test_the_cli_sweeps_a_grid_into_the_store_and_prints_one_object(tmp_path):
         assert run["metrics"]["model"]["mae"] > 0 and all({"code", "title", "detail"} <= set(f)
                                                           for f in run["findings"])
     assert report["best"]["values"] in ([{"learning_rate": 1e-3}, {"learning_rate": 1e-2}])
+    assert (report["config"]["rows_used"], report["config"]["units"], report["config"]["target"]) == (500, 8, "value")
     assert "best: " in report["summary"] and report["store"] == str(tmp_path)
     store = RunStore(tmp_path)
     (sweep,) = store.list_sweeps("cli")
