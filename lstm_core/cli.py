@@ -14,6 +14,7 @@ import numpy as np
 from .backtest import DEFAULT_FOLDS, MAX_FOLDS
 from .cli_inside import INSIDE_COMMAND, add_inside_command, run_inside_command
 from .cli_store import STORE_COMMANDS, Recording, add_store_commands, add_store_options, run_store_command
+from .cli_sweep import SWEEP_COMMAND, add_sweep_command, run_sweep_command
 from .config import (
     ACTIVATIONS,
     LABEL_CONFLICTS,
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="forecast: also train FOLDS more models at earlier origins (rolling origin; "
                                       f"{DEFAULT_FOLDS} when no number is given) and report each fold's scores")
             add_store_options(command)
+    add_sweep_command(commands, _add_config_options)
     add_store_commands(commands)
     add_inside_command(commands)
     return parser
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_store_command(args)
     if args.command == INSIDE_COMMAND:
         return run_inside_command(args)
+    if args.command == SWEEP_COMMAND:
+        return run_sweep_command(args)
     args.recording = None  # set by trained() under --store
     report: dict = {"command": args.command, "findings": []}
     try:
@@ -195,9 +199,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, report: dict) -> int:
-    from .classify import resolve_task
-    from .pipeline import default_config, prepare
-
     config = _config_or_problem(args)
     from .text.lm_cli import run_text_lm, wants_text_lm
 
@@ -206,7 +207,24 @@ def _run(args: argparse.Namespace, report: dict) -> int:
         return run_text_lm(args, config, given, report)
     if wants_text_classify(args, config):
         return run_text_classify(args, config, report)
+    prepared = prepared_table(args, config)
+    done = checked(args, prepared, report)
+    if done is not None:
+        return done
+    if args.command == "lr-find":
+        return _lr_find(args, prepared, report)
+    if prepared.config.classifies:
+        return _train_classifier(args, prepared, report)
+    return _train(args, prepared, report)
+
+
+def prepared_table(args: argparse.Namespace, config: RunConfig):
+    """A CSV's prepared run (checks included), as `train` and `sweep` make it: the task resolved from the file, a
+    sample's roles and settings where the command line left them open, the target and the season filled in."""
+    from .classify import prepare_classification, resolve_task
     from .data import reshaped
+    from .pipeline import default_config, prepare
+    from .samples import SAMPLES
 
     dataset = reshaped(_load(args.file), config.reshape)
     name = args.file.split(":", 1)[1] if args.file.startswith("sample:") else None
@@ -214,9 +232,7 @@ def _run(args: argparse.Namespace, report: dict) -> int:
         config = _classification_sample_config(name, config, args)
     config, _ = resolve_task(dataset, config)
     if config.classifies:
-        return _run_classification(args, dataset, config, report)
-    from .samples import SAMPLES
-
+        return prepare_classification(dataset, config)
     if name in SAMPLES and config.target is None:
         sample = SAMPLES[name]
         given = _given(args)
@@ -228,13 +244,7 @@ def _run(args: argparse.Namespace, report: dict) -> int:
 
         # The page's reading of the data: a weekly file gets season 52, a monthly one 12.
         config = config.replace(season=read_sampling(dataset, config.target).season)
-    prepared = prepare(dataset, config)
-    done = checked(args, prepared, report)
-    if done is not None:
-        return done
-    if args.command == "lr-find":
-        return _lr_find(args, prepared, report)
-    return _train(args, prepared, report)
+    return prepare(dataset, config)
 
 
 def _train(args: argparse.Namespace, prepared, report: dict) -> int:
@@ -340,15 +350,7 @@ def _classification_sample_config(name: str, config: RunConfig, args: argparse.N
                              if key not in given})
 
 
-def _run_classification(args: argparse.Namespace, dataset, config: RunConfig, report: dict) -> int:
-    from .classify import prepare_classification
-
-    prepared = prepare_classification(dataset, config)
-    done = checked(args, prepared, report)
-    if done is not None:
-        return done
-    if args.command == "lr-find":
-        return _lr_find(args, prepared, report)
+def _train_classifier(args: argparse.Namespace, prepared, report: dict) -> int:
     from .classify import evaluate_classifier
 
     state = trained(args, report, prepared)

@@ -28,11 +28,11 @@ def workspace_id(value: str) -> str:
     return value
 
 
-def add_store_options(command: argparse.ArgumentParser) -> None:
+def add_store_options(command: argparse.ArgumentParser, what: str = "the run", joins: str = "joins") -> None:
     command.add_argument("--store", action="store_true",
-                         help="also record the run in the run store (LSTM_PLAYGROUND_HOME, default "
+                         help=f"also record {what} in the run store (LSTM_PLAYGROUND_HOME, default "
                               "~/.lstm_playground), where the page's Compare runs and `runs` list it")
-    _add_workspace(command, "with --store: the workspace the run joins")
+    _add_workspace(command, f"with --store: the workspace {what} {joins}")
 
 
 def add_store_commands(commands) -> None:

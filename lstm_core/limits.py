@@ -28,6 +28,7 @@ DEFAULTS: dict[str, int] = {
     "max_stored_runs": 500,
     "max_run_age_days": 90,
     "max_store_mb": 5_000,
+    "max_sweep_runs": 16,
 }
 
 # One line each, for the README, docs/security.md and error messages.
@@ -51,6 +52,7 @@ DESCRIPTIONS: dict[str, str] = {
     "max_run_age_days": "days a finished run is kept in the run store",
     "max_store_mb": "megabytes of run folders and data the run store keeps; the oldest finished runs beyond it are "
                     "deleted",
+    "max_sweep_runs": "runs one sweep (a grid of settings trained side by side) may make",
 }
 
 

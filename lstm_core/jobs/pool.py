@@ -15,6 +15,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
@@ -60,9 +61,12 @@ class LocalEngine:
 
     def __init__(self, store: RunStore, size: int | None = None, worker_runs: int | None = None,
                  worker_memory_mb: int | None = None, spare: bool = True, warm_up: bool = True,
-                 prune_every: float = PRUNE_SECONDS):
+                 prune_every: float = PRUNE_SECONDS, claims: Callable[[str], bool] | None = None):
         self.store = store
         self.prune_every = prune_every
+        # Which queued runs this engine takes (None: all). A command sharing the store with a running server takes
+        # only its own, so it never trains, nor stops when it exits, a run the server's users queued.
+        self.claims = claims
         # A new worker traces and compiles the newest run's model (or the default sample's) while it waits.
         self.warm_up = warm_up
         self.size = size or limit("max_concurrent_trainings")
@@ -201,7 +205,7 @@ class LocalEngine:
         free = [w for w in self.workers if w.ready and w.idle]
         if not free:
             return
-        for run_id in store.queued():
+        for run_id in self._claimable(store):
             if not free:
                 return
             hint = shape_hint(store.setup(run_id))
@@ -214,11 +218,15 @@ class LocalEngine:
                 _send(worker.connection, ("run", run_id))
                 free.remove(worker)
 
+    def _claimable(self, store: RunStore) -> list[str]:
+        queued = store.queued()
+        return queued if self.claims is None else [run_id for run_id in queued if self.claims(run_id)]
+
     def _keep_spare(self) -> None:
         """Start workers so that one waits warm (or queued runs have one each), never more than `size` in all."""
         live = [w for w in self.workers if not w.retiring]
         waiting = sum(1 for w in live if w.idle)
-        queued = len(self.store.queued())
+        queued = len(self._claimable(self.store))
         spare = self.spare and (queued or time.monotonic() - self._last_assigned >= SPARE_DELAY_SECONDS)
         wanted = queued + (1 if spare else 0)
         while waiting < wanted and len(live) < self.size:

@@ -1,4 +1,5 @@
-"""The run store's database: one SQLite file in WAL mode, rows for runs, epochs and events (findings, samples).
+"""The run store's database: one SQLite file in WAL mode, rows for runs, epochs and events (findings, samples), and
+sweeps (a grid of runs trained side by side).
 
 Every process opens its own connection (a worker writes its run, the page and the CLI read any run). Each write is
 one transaction, so a process killed at any moment leaves the rows as they were before or after a write, never
@@ -69,6 +70,16 @@ CREATE TABLE IF NOT EXISTS data (
     size INTEGER NOT NULL,
     created REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sweeps (
+    id TEXT PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    created REAL NOT NULL,
+    axes TEXT NOT NULL,
+    runs TEXT NOT NULL,
+    base TEXT NOT NULL,
+    stopped INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS sweeps_by_workspace ON sweeps (workspace, created);
 """
 
 # A writer holding the file waits this long for another to finish before giving up.
@@ -81,6 +92,7 @@ class Database:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
+        # Every statement is IF NOT EXISTS: a store made before a table existed gains it when it is opened.
         self.connection().executescript(SCHEMA)
 
     def connection(self) -> sqlite3.Connection:

@@ -254,6 +254,31 @@ class RunStore:
             queue_place=queue.index(row["id"]) + 1 if row["id"] in queue else None,
             stop_requested=bool(row["stop_requested"]))
 
+    # Sweeps: a grid of runs submitted together; each run is an ordinary run, the sweep row only groups them.
+
+    def create_sweep(self, workspace: str, axes: list[dict], runs: list[dict], base: RunConfig) -> str:
+        """A new sweep: its axes ([{"setting", "values"}]), its runs ([{"id": run id, "values": {setting: value}}])
+        and the setup they vary; returns its id."""
+        sweep_id = uuid.uuid4().hex[:16]
+        with self.db.write() as c:
+            c.execute("INSERT INTO sweeps (id, workspace, created, axes, runs, base) VALUES (?, ?, ?, ?, ?, ?)",
+                      (sweep_id, workspace, time.time(), json.dumps(axes), json.dumps(runs), base.to_json()))
+        return sweep_id
+
+    def sweep(self, sweep_id: str) -> dict | None:
+        """The sweep as stored: id, workspace, created, axes, runs, base (a RunConfig) and stopped."""
+        rows = self.db.read("SELECT * FROM sweeps WHERE id = ?", (sweep_id,))
+        return _sweep(rows[0]) if rows else None
+
+    def list_sweeps(self, workspace: str) -> list[dict]:
+        """The workspace's sweeps, oldest first."""
+        rows = self.db.read("SELECT * FROM sweeps WHERE workspace = ? ORDER BY created, rowid", (workspace,))
+        return [_sweep(row) for row in rows]
+
+    def mark_sweep_stopped(self, sweep_id: str) -> bool:
+        with self.db.write() as c:
+            return c.execute("UPDATE sweeps SET stopped = 1 WHERE id = ?", (sweep_id,)).rowcount == 1
+
     # Artifacts: a folder per run, each file written whole or not at all.
 
     def run_dir(self, run_id: str) -> Path:
@@ -312,11 +337,13 @@ class RunStore:
         for row in doomed:
             gone += self.delete(row["workspace"], [row["id"]])
         self._drop_unused_data()
+        self._prune_sweeps()
         kept = [r for r in finished if r["id"] not in set(gone)]
         while kept and self.size_bytes() > max_bytes:
             row = kept.pop()  # the oldest finished run left
             gone += self.delete(row["workspace"], [row["id"]])
             self._drop_unused_data()
+            self._prune_sweeps()
         return gone
 
     def size_bytes(self) -> int:
@@ -331,6 +358,15 @@ class RunStore:
                 (self.data_dir / row["digest"]).unlink(missing_ok=True)
                 with self.db.write() as c:
                     c.execute("DELETE FROM data WHERE digest = ?", (row["digest"],))
+
+
+    def _prune_sweeps(self) -> None:
+        """A sweep goes once none of its runs is left: it only groups them."""
+        kept = {r["id"] for r in self.db.read("SELECT id FROM runs")}
+        for sweep in self.db.read("SELECT id, runs FROM sweeps"):
+            if not any(run["id"] in kept for run in json.loads(sweep["runs"])):
+                with self.db.write() as c:
+                    c.execute("DELETE FROM sweeps WHERE id = ?", (sweep["id"],))
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
@@ -364,6 +400,12 @@ def _finding(data: dict) -> Finding:
                                    "original")
               if k in data}
     return Finding(**fields)
+
+
+def _sweep(row) -> dict:
+    return {"id": row["id"], "workspace": row["workspace"], "created": row["created"],
+            "axes": json.loads(row["axes"]), "runs": json.loads(row["runs"]), "base": RunConfig.from_json(row["base"]),
+            "stopped": bool(row["stopped"])}
 
 
 def _plain(value: Any):
