@@ -8,9 +8,11 @@ import streamlit as st
 
 from lstm_core.backtest import DEFAULT_FOLDS, MAX_FOLDS, METRICS, Fold, cost_sentence, plan_folds, summarise
 from lstm_core.jobs import engine
+from lstm_core.results import UNDEFINED
 
 from . import charts
 from .live import LIVE_SECONDS, progress_of
+from .metrics import MISSING
 from .workspace import run_store, workspace_id
 
 BACKTEST_EVENT = "backtest"
@@ -86,7 +88,10 @@ def draw_backtest(batch: dict, records: list, x, series) -> None:
         st.warning("No fold of the last backtest finished, so there are no scores.")
         return
     (st.success if summary["verdict"].startswith("Over the folds the LSTM beat") else st.warning)(summary["verdict"])
-    st.dataframe(backtest_frame(summary), width="stretch", hide_index=True)
+    shown, footnote = backtest_table(summary)
+    st.dataframe(shown, width="stretch", hide_index=True)
+    if footnote:
+        st.caption(footnote)
     if summary["finished"] < len(folds):
         st.caption(f"{len(folds) - summary['finished']} fold(s) did not finish; the means are over the others.")
     st.plotly_chart(charts.backtest_chart(list(x), series, batch["folds"]), width="stretch")
@@ -98,6 +103,19 @@ def backtest_frame(summary: dict) -> pd.DataFrame:
     rows += [{"fold": "mean", "model": name, **{m: means[m] for m in METRICS}}
              for name, means in summary["mean"].items()]
     return pd.DataFrame(rows).rename(columns=LABELS)
+
+
+def backtest_table(summary: dict) -> tuple[pd.DataFrame, str | None]:
+    """The fold table as text ("—" where a metric cannot be computed: the grid would draw None) and the footnote
+    giving each "—" its reason, as the run's own metrics table does."""
+    frame = backtest_frame(summary)
+    reasons = [UNDEFINED[key] for key, label in LABELS.items()
+               if label in frame.columns and frame[label].isna().any() and key in UNDEFINED]
+    numbers = list(LABELS.values())
+    shown = frame.astype(object)
+    for label in (c for c in numbers if c in frame.columns):
+        shown[label] = frame[label].map(lambda value: MISSING if pd.isna(value) else f"{value:.4g}")
+    return shown, (f"{MISSING}: " + " ".join(reasons)) if reasons else None
 
 
 def _fold(entry: dict, config_json: str) -> Fold:

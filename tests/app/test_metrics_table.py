@@ -61,3 +61,18 @@ def test_the_page_draws_the_dash_with_its_reason_as_the_columns_tooltip(tmp_path
     assert table.value["MAPE %"].tolist() == ["—", "—"] and table.value["MAE"].tolist() == ["1", "1.5"]
     config = json.loads(table.proto.columns)
     assert config["MAPE %"]["help"] == "because" and "help" not in config["MAE"]
+
+
+def test_a_backtest_fold_with_an_undefined_mase_shows_a_dash_and_the_reason():
+    from lstm_core.results import MASE_UNDEFINED
+    from ui.backtest import backtest_table
+
+    rows = [{"fold": 1, "model": "LSTM", "mae": 0.5, "rmse": 0.6, "mase": None, "smape": 12.0},
+            {"fold": 2, "model": "LSTM", "mae": 0.7, "rmse": 0.8, "mase": 1.1, "smape": 14.0}]
+    summary = {"rows": rows, "mean": {"LSTM": {"mae": 0.6, "rmse": 0.7, "mase": 1.1, "smape": 13.0}}}
+    shown, footnote = backtest_table(summary)
+    assert list(shown["MASE"]) == ["—", "1.1", "1.1"] and list(shown["MAE"]) == ["0.5", "0.7", "0.6"]
+    assert "None" not in shown.to_string() and "nan" not in shown.to_string().lower()
+    assert footnote == f"—: {MASE_UNDEFINED}"
+    # Every metric there: no footnote.
+    assert backtest_table({"rows": rows[1:], "mean": summary["mean"]})[1] is None
