@@ -110,7 +110,12 @@ def test_weekday_columns_melt_into_a_daily_series():
     weeks = pd.date_range("2021-01-03", periods=30, freq="W-SUN")  # weeks starting on Sunday
     days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     frame = pd.DataFrame({"week": weeks, **{day: np.arange(30) * 7.0 + i for i, day in enumerate(days)}})
-    melted = reshaped(describe(frame, "weeks.csv"), "weekdays")
+    dataset = describe(frame, "weeks.csv")
+    # Recognised as a layout, with the fix that melts it.
+    [layout] = [note for note in dataset.notes if note.code == "DATA110"]
+    assert "7" in layout.title or "day" in layout.title.lower(), layout.title
+    melted = reshaped(dataset, layout.fix["reshape"])
+    assert layout.fix["reshape"] == "weekdays"
     assert melted.frame["value"].tolist() == list(np.arange(210.0))
     assert melted.frame["date"].iloc[0] == pd.Timestamp("2021-01-03")
     assert (melted.frame["date"].diff().dropna() == pd.Timedelta(days=1)).all()
