@@ -109,7 +109,8 @@ def test_a_restarted_server_keeps_every_run_and_the_interrupted_one_keeps_its_ep
             grid = app.page.locator("[data-testid='stDataFrame'] [role=gridcell]")
             grid.filter(has_text="completed").first.wait_for(state="attached")
             cells = grid.all_text_contents()
-            if "running" not in cells or time.monotonic() > deadline:
+            # The table words a running run "training".
+            if "training" not in cells or time.monotonic() > deadline:
                 break
             app.page.wait_for_timeout(2000)
             app.page.reload()
