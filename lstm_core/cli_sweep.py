@@ -205,6 +205,8 @@ def run_report(run: SweepRun) -> dict:
 
 def _print(report: dict, as_json: bool) -> None:
     if as_json:
+        from .cli import _json_default  # cli imports this module to add its command
+
         print(json.dumps(report, indent=2, default=_json_default))
         return
     for finding in report["findings"]:
@@ -249,11 +251,3 @@ def _values_text(values: dict) -> str:
 
 def _finite(value: float) -> float | None:
     return value if value is not None and math.isfinite(value) else None
-
-
-def _json_default(value):
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, (set, tuple)):
-        return list(value)
-    return str(value)
