@@ -22,15 +22,6 @@ DATA_DIR = REPO / "tests" / "data"
 TINY = {"units": 8, "epochs": 2, "batch_size": 32, "missing": "interpolate"}
 
 
-def pytest_collection_modifyitems(items):
-    """Groups for `pytest -n 2 --dist loadgroup` (make test): a file's tests stay on one worker, so its module
-    fixtures train once, and every browser test shares one worker, one server and one Chromium."""
-    for item in items:
-        path = item.path
-        group = "browser" if path.parent.name == "browser" else path.stem
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

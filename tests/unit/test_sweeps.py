@@ -36,10 +36,6 @@ from lstm_core.sweeps import (
     sweep_state,
 )
 
-# One xdist group, so the module engine below starts its workers once (tests/conftest.py names the same group; said
-# here too, where the module's fixtures are). Note: with pytest 9.2 and pytest-xdist 3.8 as installed, `--dist
-# loadgroup` was seen to spread even a one-group module over both workers.
-pytestmark = pytest.mark.xdist_group("test_sweeps")
 WS = new_workspace_id()
 DATA = sample_csv("noisy_seasonal")
 # A few hundred rows and a handful of epochs: each run trains in seconds, long enough for the monitors to read a curve.
