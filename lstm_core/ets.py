@@ -7,7 +7,10 @@ at that moment and nothing fitted on them, exactly as the LSTM's windows do.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +23,9 @@ ESTIMATED_SEASON_MAX = 24
 # statsmodels' brute-force grid for starting values took 3–10× longer here and chose the same forms with the same
 # AICc on the samples; the local optimiser alone is enough.
 USE_BRUTE = False
+# Fits kept in this process, by the train rows' bytes and the season: a second run on the same data and split (a
+# learning rate or a unit count changed, the usual next step) reuses the choice instead of fitting six forms again.
+KEPT_FITS = 32
 
 
 @dataclass(frozen=True)
@@ -51,13 +57,37 @@ class EtsFit:
                 "alpha": self.alpha, "beta": self.beta, "gamma": self.gamma, "phi": self.phi, "aicc": self.aicc}
 
 
+_kept: OrderedDict[tuple[str, int], EtsFit | None] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
 def fit_ets(train: np.ndarray, season: int) -> EtsFit | None:
     """The additive Holt-Winters form (trend none / additive / damped, season none / additive) with the lowest AICc
     on `train`, or None when the train part is too short or nothing fits. Multiplicative forms are not tried: they
-    need a positive series, and scaled or differenced targets often are not."""
+    need a positive series, and scaled or differenced targets often are not. The fit is deterministic, so one
+    made before on the same rows and season is returned as it was (the last KEPT_FITS are kept)."""
+    train = np.ascontiguousarray(train, dtype="float64")
+    key = (hashlib.blake2b(train.tobytes(), digest_size=16).hexdigest(), int(season))
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    fit = _fit_forms(train, season)
+    with _kept_lock:
+        _kept[key] = fit
+        while len(_kept) > KEPT_FITS:
+            _kept.popitem(last=False)
+    return fit
+
+
+def kept_fits() -> int:
+    """How many fits this process keeps now."""
+    return len(_kept)
+
+
+def _fit_forms(train: np.ndarray, season: int) -> EtsFit | None:
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-    train = np.asarray(train, dtype="float64")
     if len(train) < ETS_MIN_ROWS or not np.isfinite(train).all() or np.ptp(train) == 0:
         return None
     seasons = [0]

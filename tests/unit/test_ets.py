@@ -50,3 +50,21 @@ def test_no_fit_on_a_constant_or_tiny_train_part():
     assert fit_ets(np.full(50, 3.0), season=0) is None
     assert fit_ets(np.arange(5.0), season=0) is None
     assert ets_baseline(np.full(50, 3.0), 30, np.arange(40, 50), 1, 0) == (None, None)
+
+
+def test_a_second_fit_on_the_same_rows_is_the_kept_one_and_other_rows_are_fit_afresh():
+    from lstm_core import ets
+
+    series = seasonal_series(rows=160, seed=3)
+    first = fit_ets(series[:120], season=12)
+    # Same values in a new array (a second run reads the data again): the kept fit, not a new optimisation.
+    assert fit_ets(series[:120].copy(), season=12) is first
+    assert first == ets._fit_forms(np.asarray(series[:120], dtype="float64"), 12)  # what a fresh fit chooses
+    changed = series[:120].copy()
+    changed[-1] += 5.0
+    assert fit_ets(changed, season=12) is not first
+    assert fit_ets(series[:120], season=0) is not first  # the season is part of what was fit
+    for seed in range(ets.KEPT_FITS + 5):  # bounded: the oldest fits leave
+        fit_ets(seasonal_series(rows=40, seed=100 + seed), season=0)
+    assert ets.kept_fits() == ets.KEPT_FITS
+    assert fit_ets(series[:120], season=12) is not first
