@@ -178,7 +178,7 @@ def _live(page: SweepPage, sweep_id: str) -> None:
 
 
 def draw_sweep(page: SweepPage, state: SweepState) -> None:
-    with st.container(border=True):
+    with st.container(border=True, key=f"sweep_view_{page.where}"):
         names = " × ".join(s.replace("_", " ") for s in state.settings)
         st.markdown(f"#### Sweep over {names} · {state.finished} of {len(state.runs)} runs finished")
         (st.info if state.active else st.success if state.best else st.warning)(plain(state.summary),
@@ -196,17 +196,19 @@ def draw_sweep(page: SweepPage, state: SweepState) -> None:
 
 
 def _actions(page: SweepPage, state: SweepState) -> None:
-    left, right, _ = st.columns([2, 2, 3])
-    if state.active:
-        left.button("Stop sweep", key=page.key(f"stop.{state.sweep_id}"), on_click=_stop, args=(state.sweep_id,),
-                    disabled=state.stopped, icon=":material/stop_circle:",
-                    help="Cancels the queued runs and stops the training ones after their current batch; their "
-                         "curves so far are kept.")
     best = state.best_values
-    right.button("Use the best settings", key=page.key(f"best.{state.sweep_id}"), type="primary",
-                 disabled=best is None, on_click=_use_best, args=(page, best or {}),
-                 help=("Sets " + ", ".join(f"{k} = {show_value(v)}" for k, v in best.items()) +
-                       " in the settings; press Train to train it." if best else "No run has finished yet."))
+    with st.container(horizontal=True):
+        if state.active:
+            st.button("Stop sweep", key=page.key(f"stop.{state.sweep_id}"), on_click=_stop, args=(state.sweep_id,),
+                      disabled=state.stopped, icon=":material/stop_circle:",
+                      help="Cancels the queued runs and stops the training ones after their current batch; their "
+                           "curves so far are kept.")
+        values = ", ".join(f"{k.replace('_', ' ')} {show_value(v)}" for k, v in (best or {}).items())
+        st.button(f"Use the best settings ({values})" if best else "Use the best settings",
+                  key=page.key(f"best.{state.sweep_id}"), type="primary", disabled=best is None,
+                  on_click=_use_best, args=(page, best or {}),
+                  help=("Makes them the current setup in the settings; press Train to train it." if best else
+                        "No run has finished yet."))
 
 
 def _stop(sweep_id: str) -> None:
@@ -264,7 +266,8 @@ def curves_chart(state: SweepState, log_scale: bool = True) -> go.Figure:
         colour = colours[run.run_id]
         figure.add_trace(go.Scatter(
             x=list(range(1, len(curve) + 1)), y=curve, name=label, legendgroup=run.run_id, mode="lines+markers",
-            line={"color": colour, "dash": dashes.get(run.values.get(second), "solid"), "width": 2.5},
+            line={"color": colour, "dash": dashes.get(run.values.get(second), "solid"),
+                  "width": 4 if run is state.best else 2},
             marker={"size": 5}, hovertemplate=f"{plain(label)}<br>epoch %{{x}}: validation loss %{{y:.4g}}"
                                                "<extra></extra>"))
         marks = [(mark["epoch"], mark["code"]) for mark in run.marks if 1 <= mark["epoch"] <= len(curve)
@@ -279,7 +282,7 @@ def curves_chart(state: SweepState, log_scale: bool = True) -> go.Figure:
     figure.update_layout(title="Validation loss per epoch, one line a run (✕: a monitor fired)", height=420,
                          xaxis_title="epoch", yaxis_title="validation loss",
                          margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                         legend={"title": {"text": " × ".join(state.settings)}})
+                         legend={"title": {"text": " × ".join(s.replace("_", " ") for s in state.settings)}})
     figure.update_xaxes(range=[0.5, longest + 0.5], tick0=1, dtick=_epoch_tick(longest), tickformat="d")
     if log_scale:
         figure.update_yaxes(type="log")
@@ -306,20 +309,27 @@ def leaderboard(state: SweepState) -> list[dict]:
         shown.update({"status": STATUS_WORDS.get(run.status, run.status) if run.active else run.outcome,
                       "epochs": f"{run.epochs}/{run.planned_epochs}" if run.planned_epochs else str(run.epochs),
                       "best val loss": number_text(run.best_val_loss) if run.best_val_loss is not None else "—",
-                      "model vs baseline": _against(run), "findings": row["findings"] or "—"})
+                      _against_header(state): _against(run), "findings": row["findings"] or "—"})
         rows.append(shown)
     return rows
+
+
+def _against_header(state: SweepState) -> str:
+    """The model's test metric against its best baseline's, named once for the whole table."""
+    run = next((run for run in state.runs if run.metric), None)
+    if run is None:
+        return "test score vs baseline"
+    return f"test {run.metric} vs {run.baseline.replace('_', ' ')}" if run.baseline else f"test {run.metric}"
 
 
 def _against(run: SweepRun) -> str:
     if run.model_score is None:
         return "—"
-    text = f"{run.metric} {number_text(run.model_score)}"
+    text = number_text(run.model_score)
     if run.baseline_score is None:
         return text
     better = run.model_score > run.baseline_score if run.metric == "accuracy" else run.model_score < run.baseline_score
-    return (f"{text} vs {number_text(run.baseline_score)} ({run.baseline.replace('_', ' ')}) "
-            f"{'✓ better' if better else '✗ not better'}")
+    return f"{text} vs {number_text(run.baseline_score)} {'✓' if better else '✗'}"
 
 
 def parallel_chart(state: SweepState, runs: list[SweepRun]) -> go.Figure:
@@ -331,8 +341,9 @@ def parallel_chart(state: SweepState, runs: list[SweepRun]) -> go.Figure:
     figure = go.Figure(go.Parcoords(
         line={"color": scores, "colorscale": COLOURS, "showscale": True, "colorbar": {"title": {"text": "val loss"}}},
         dimensions=dimensions))
-    figure.update_layout(title="Settings → score (finished runs)", height=340,
-                         margin={"l": 60, "r": 60, "t": 70, "b": 20})
+    # The axes' names sit above the axes: the title goes higher, out of their way.
+    figure.update_layout(title={"text": "Settings → score (finished runs; darker is better)", "y": 0.97},
+                         height=360, margin={"l": 60, "r": 60, "t": 110, "b": 20})
     return figure
 
 

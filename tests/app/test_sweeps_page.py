@@ -94,7 +94,8 @@ def test_a_learning_rate_sweep_shows_every_curve_flags_the_bad_rates_and_hands_o
     by_rate = {row["learning rate"]: row for _, row in table.iterrows()}
     assert by_rate["1e-4"]["status"] == "stalled" and "TRAIN103" in by_rate["1e-4"]["findings"]
     assert by_rate["10"]["status"] == "diverged" and "TRAIN102" in by_rate["10"]["findings"]
-    assert by_rate["0.01"]["model vs baseline"].startswith("accuracy ")
+    against = next(column for column in table.columns if column.startswith("test accuracy vs "))
+    assert by_rate["0.01"][against].endswith("✓"), "the healthy run beats the majority class"
     parallel = chart(at, "Settings → score")
     assert parallel["data"][0]["type"] == "parcoords"
     assert [d["label"] for d in parallel["data"][0]["dimensions"]] == ["learning rate (log)", "best validation loss"]
@@ -103,6 +104,7 @@ def test_a_learning_rate_sweep_shows_every_curve_flags_the_bad_rates_and_hands_o
     assert chart(at, "Validation loss per epoch")["layout"]["yaxis"].get("type") != "log"
 
     assert at.number_input(key="cfg.learning_rate").value == 0.002
+    assert at.button(key=f"{KEY}best.{sweep_id}").label == "Use the best settings (learning rate 0.01)"
     at.button(key=f"{KEY}best.{sweep_id}").click().run()
     assert not at.exception, at.exception
     assert at.number_input(key="cfg.learning_rate").value == 0.01
