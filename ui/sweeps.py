@@ -133,7 +133,8 @@ def _grid_form(page: SweepPage, base):
     if plan.findings:
         render_findings(plan.findings, key=page.key("grid"), fixable=False)
         return plan
-    grid = " × ".join(f"{axis.setting} {', '.join(map(show_value, axis.values))}" for axis in plan.axes)
+    grid = " × ".join(f"{axis.setting.replace('_', ' ')} {', '.join(map(show_value, axis.values))}"
+                      for axis in plan.axes)
     st.markdown(f"**{plan.size} runs** · {plain(grid)} · at most {limit(LIMIT_NAME)} runs a sweep")
     st.caption(plan.seed_note)
     return plan

@@ -61,7 +61,7 @@ def test_a_learning_rate_sweep_shows_every_curve_flags_the_bad_rates_and_hands_o
     # The swept setting's own box does not matter to the sweep; the best run's value replaces it below.
     at.number_input(key="cfg.learning_rate").set_value(0.002).run()
     at.text_input(key=KEY + "values1").set_value("1e-4, 1e-2, 1, 10").run()
-    assert any("**4 runs**" in m.value and "1e-4, 0.01, 1, 10" in m.value for m in at.markdown)
+    assert any("**4 runs**" in m.value and "learning rate 1e-4, 0.01, 1, 10" in m.value for m in at.markdown)
     assert any("seed 42" in c.value and "differ only in the swept" in c.value for c in at.caption)
     start = at.button(key=KEY + "start")
     assert start.label == "Start sweep (4 runs)" and not start.disabled
@@ -138,3 +138,24 @@ def test_a_refused_grid_shows_its_finding_in_place_and_trains_nothing(new_app, v
     assert at.button(key=KEY + "start").label == "Start sweep"
     workspace = at.session_state["workspace_id"]
     assert RunStore().list_sweeps(workspace) == [] and RunStore().list_runs(workspace) == []
+
+
+@pytest.mark.parametrize(("page", "where", "offered"), [
+    ("pages/3_Text_generation.py", "lm", {"learning_rate", "units", "timesteps", "batch_size"}),
+    ("pages/4_Text_classification.py", "text_page", {"learning_rate", "units", "patience", "batch_size"}),
+])
+def test_the_text_pages_offer_their_own_settings_and_count_the_runs(new_app, page, where, offered):
+    at = new_app()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    choices = set(at.selectbox(key=f"{where}.sweep.setting1").options)
+    assert offered <= choices and "activation" not in choices, choices
+    at.text_input(key=f"{where}.sweep.values1").set_value("1e-3..1e-1:3").run()
+    assert any("**3 runs**" in m.value and "learning rate 1e-3, 0.01, 0.1" in m.value for m in at.markdown)
+    assert at.button(key=f"{where}.sweep.start").label == "Start sweep (3 runs)"
+    at.selectbox(key=f"{where}.sweep.setting2").set_value("units").run()
+    assert at.text_input(key=f"{where}.sweep.values2").value == "8, 16, 32, 64"
+    at.text_input(key=f"{where}.sweep.values2").set_value("8, 16, 32, 64, 128, 256").run()
+    refused = [box.value for box in at.error if box.value.startswith("**SWEEP007**")]
+    assert refused and "18 runs" in refused[0]
+    assert at.button(key=f"{where}.sweep.start").disabled
