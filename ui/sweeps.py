@@ -307,12 +307,19 @@ def leaderboard(state: SweepState) -> list[dict]:
         run = by_id[row["run"]]
         shown = {"": "★" if row["best"] else "", "run": row["run"]}
         shown.update({setting.replace("_", " "): show_value(row[setting]) for setting in state.settings})
-        shown.update({"status": STATUS_WORDS.get(run.status, run.status) if run.active else run.outcome,
+        shown.update({"status": _status(run),
                       "epochs": f"{run.epochs}/{run.planned_epochs}" if run.planned_epochs else str(run.epochs),
                       "best val loss": number_text(run.best_val_loss) if run.best_val_loss is not None else "—",
                       _against_header(state): _against(run), "findings": row["findings"] or "—"})
         rows.append(shown)
     return rows
+
+
+def _status(run: SweepRun) -> str:
+    """What went wrong in a word (stalled, diverged, …), else the status (training, stopped early, completed)."""
+    if run.active or (run.outcome == "healthy" and run.status != "completed"):
+        return STATUS_WORDS.get(run.status, run.status)
+    return run.outcome
 
 
 def _against_header(state: SweepState) -> str:

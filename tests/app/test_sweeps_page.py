@@ -159,3 +159,34 @@ def test_the_text_pages_offer_their_own_settings_and_count_the_runs(new_app, pag
     refused = [box.value for box in at.error if box.value.startswith("**SWEEP007**")]
     assert refused and "18 runs" in refused[0]
     assert at.button(key=f"{where}.sweep.start").disabled
+
+
+def test_stop_sweep_cancels_the_queued_run_and_stops_the_training_ones(new_app):
+    from lstm_core.store import RunStore
+
+    at = new_app()
+    at.number_input(key="cfg.epochs").set_value(200).run()
+    at.checkbox(key="cfg.early_stopping").uncheck().run()
+    at.selectbox(key=KEY + "setting1").set_value("units").run()
+    at.text_input(key=KEY + "values1").set_value("4, 6, 8").run()
+    at.button(key=KEY + "start").click().run()
+    sweep_id = at.session_state["sweep_shown"]["playground"]
+    store = RunStore()
+    ids = [run["id"] for run in store.sweep(sweep_id)["runs"]]
+    deadline = time.monotonic() + 120
+    while not all((store.get(i).epochs or 0) >= 1 for i in ids[:2]):
+        assert time.monotonic() < deadline, "two runs did not start training"
+        time.sleep(0.5)
+    at.run()
+    assert store.get(ids[2]).status == "queued", "the pool trains two runs at a time"
+    assert "runs finished" in next(text for text in boxes(at) if "no run has finished yet" in text)
+    at.button(key=f"{KEY}stop.{sweep_id}").click().run()
+    assert not at.exception, at.exception
+    state = wait_for_sweep(sweep_id)
+    assert [run.status for run in state.runs] == ["stopped_early", "stopped_early", "cancelled"]
+    assert all(run.epochs < 200 for run in state.runs)
+    at.run()
+    assert any(text.endswith("(the sweep was stopped)") for text in boxes(at)), boxes(at)
+    table = next(frame.value for frame in at.dataframe if "findings" in frame.value.columns)
+    assert sorted(table["status"]) == ["cancelled", "stopped early", "stopped early"]
+    assert not [b for b in at.button if b.key == f"{KEY}stop.{sweep_id}"], "no Stop button once the sweep ended"
