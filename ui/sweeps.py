@@ -232,16 +232,37 @@ def run_label(run: SweepRun, settings: list[str]) -> str:
 
 
 def colour_positions(values: list) -> dict:
-    """Each distinct value's place on the colour scale, 0…1: by log for numbers spanning decades, by rank else."""
-    distinct = sorted(set(values), key=lambda v: (not isinstance(v, (int, float)), v if isinstance(v, (int, float))
-                                                 else str(v)))
+    """Each distinct value's place on the colour scale, 0…1, in the values' order and evenly spaced, so neighbouring
+    values stay told apart however far apart they are (1 and 10 beside 1e-4)."""
+    distinct = _ordered(set(values))
     if len(distinct) < 2:
         return dict.fromkeys(distinct, 0.0)
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in distinct)
-    if numbers and distinct[0] > 0 and distinct[-1] / distinct[0] >= LOG_SPAN:
-        low, high = math.log10(distinct[0]), math.log10(distinct[-1])
-        return {v: (math.log10(v) - low) / (high - low) for v in distinct}
     return {v: index / (len(distinct) - 1) for index, v in enumerate(distinct)}
+
+
+def _ordered(values) -> list:
+    return sorted(values, key=lambda v: (not isinstance(v, (int, float)), v if isinstance(v, (int, float)) else str(v)))
+
+
+def log_ticks(values: list[float]) -> tuple[list[float], list[str]] | None:
+    """Tick values and labels for a log axis over these values: 1, 2, 5 a decade (every digit over a narrow range),
+    labelled in full (plotly's own labels a decade's digits 9, 8, 7… with no decimal point, which misleads below 1)."""
+    finite = [v for v in values if _finite(v) and v > 0]
+    if not finite:
+        return None
+    low, high = min(finite), max(finite)
+    wide = math.log10(high / low) > 4
+    for digits in ((1,) if wide else (1, 2, 5), tuple(range(1, 10))):
+        ticks = [d * 10.0 ** k for k in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
+                 for d in digits]
+        shown = [t for t in ticks if low / 1.05 <= t <= high * 1.05]
+        if len(shown) >= 3:
+            break
+    below = max((t for t in ticks if t < low), default=low)
+    above = min((t for t in ticks if t > high), default=high)
+    shown = sorted({below, *shown, above}) if len(shown) < 3 else shown
+    return shown, [number_text(float(f"{t:.3g}")) if 1e-3 <= t < 1e4 else show_value(float(f"{t:.3g}"))
+                   for t in shown]
 
 
 def run_colours(state: SweepState) -> dict[str, str]:
@@ -263,7 +284,7 @@ def curves_chart(state: SweepState, log_scale: bool = True) -> go.Figure:
     for run in state.runs:
         curve = [value if _finite(value) and (value > 0 or not log_scale) else None for value in run.curve]
         longest = max(longest, len(curve), run.planned_epochs)
-        label = f"{run_label(run, state.settings)} · {run.outcome}"
+        label = f"{run_label(run, state.settings)} · {_status(run)}"
         colour = colours[run.run_id]
         figure.add_trace(go.Scatter(
             x=list(range(1, len(curve) + 1)), y=curve, name=label, legendgroup=run.run_id, mode="lines+markers",
@@ -287,6 +308,9 @@ def curves_chart(state: SweepState, log_scale: bool = True) -> go.Figure:
     figure.update_xaxes(range=[0.5, longest + 0.5], tick0=1, dtick=_epoch_tick(longest), tickformat="d")
     if log_scale:
         figure.update_yaxes(type="log")
+        ticks = log_ticks([value for run in state.runs for value in run.curve])
+        if ticks:
+            figure.update_yaxes(tickvals=ticks[0], ticktext=ticks[1])
     return figure
 
 
@@ -303,7 +327,8 @@ def leaderboard(state: SweepState) -> list[dict]:
 
     by_id = {f"#{run.number}" if run.number else run.run_id: run for run in state.runs}
     rows = []
-    for row in leaderboard_rows(state):
+    # The best first, then the runs that went somewhere by their loss, then the diverged and failed ones.
+    for row in sorted(leaderboard_rows(state), key=lambda row: by_id[row["run"]].outcome in ("diverged", "failed")):
         run = by_id[row["run"]]
         shown = {"": "★" if row["best"] else "", "run": row["run"]}
         shown.update({setting.replace("_", " "): show_value(row[setting]) for setting in state.settings})
@@ -342,23 +367,25 @@ def _against(run: SweepRun) -> str:
 
 def parallel_chart(state: SweepState, runs: list[SweepRun]) -> go.Figure:
     """Settings → score for the finished runs: one axis a setting (log10 for values spanning decades), then the best
-    validation loss; each line coloured by that score, darker is better."""
+    validation loss; each line a run, in its colour from the curves chart."""
     dimensions = [_dimension(setting, [run.values.get(setting) for run in runs]) for setting in state.settings]
-    scores = [run.best_val_loss for run in runs]
-    dimensions.append({"label": "best validation loss", "values": scores})
+    score = _dimension("best validation loss", [run.best_val_loss for run in runs])
+    dimensions.append(score)
+    # Each run keeps its colour from the curves chart.
+    places = colour_positions([run.values.get(state.settings[0]) for run in state.runs])
     figure = go.Figure(go.Parcoords(
-        line={"color": scores, "colorscale": COLOURS, "showscale": True, "colorbar": {"title": {"text": "val loss"}}},
+        line={"color": [places[run.values.get(state.settings[0])] * COLOUR_END for run in runs],
+              "colorscale": COLOURS, "cmin": 0.0, "cmax": 1.0},
         dimensions=dimensions))
     # The axes' names sit above the axes: the title goes higher, out of their way.
-    figure.update_layout(title={"text": "Settings → score (finished runs; darker is better)", "y": 0.97},
+    figure.update_layout(title={"text": "Settings → score (finished runs, coloured as above)", "y": 0.97},
                          height=360, margin={"l": 60, "r": 60, "t": 110, "b": 20})
     return figure
 
 
 def _dimension(setting: str, values: list) -> dict:
     label = setting.replace("_", " ")
-    distinct = sorted(set(values), key=lambda v: (not isinstance(v, (int, float)), v if isinstance(v, (int, float))
-                                                  else str(v)))
+    distinct = _ordered(set(values))
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in distinct)
     if not numbers:
         index = {v: i for i, v in enumerate(distinct)}
@@ -366,8 +393,12 @@ def _dimension(setting: str, values: list) -> dict:
                 "ticktext": [str(v) for v in distinct]}
     if distinct[0] > 0 and distinct[-1] / distinct[0] >= LOG_SPAN:
         return {"label": f"{label} (log)", "values": [math.log10(v) for v in values],
-                "tickvals": [math.log10(v) for v in distinct], "ticktext": [show_value(v) for v in distinct]}
-    return {"label": label, "values": values, "tickvals": distinct, "ticktext": [show_value(v) for v in distinct]}
+                "tickvals": [math.log10(v) for v in distinct], "ticktext": [_tick(v) for v in distinct]}
+    return {"label": label, "values": values, "tickvals": distinct, "ticktext": [_tick(v) for v in distinct]}
+
+
+def _tick(value) -> str:
+    return show_value(float(f"{value:.3g}")) if isinstance(value, float) else show_value(value)
 
 
 def _finite(value) -> bool:

@@ -78,6 +78,8 @@ def test_a_learning_rate_sweep_shows_every_curve_flags_the_bad_rates_and_hands_o
     assert all(len(line["x"]) >= 2 for line in lines)
     assert len({line["line"]["color"] for line in lines}) == 4, "each value its own colour"
     assert curves["layout"]["yaxis"]["type"] == "log"
+    # Ticks labelled in full across the decades the curves span (10 for the diverged run, 0.5 for the healthy one).
+    assert {"0.5", "1", "10"} <= set(curves["layout"]["yaxis"]["ticktext"]), curves["layout"]["yaxis"]["ticktext"]
     flagged = {trace["name"].split(" · ")[0]: set(trace["text"]) for trace in curves["data"]
                if trace["mode"] == "markers+text"}
     assert "TRAIN103" in flagged["1e-4"], flagged
@@ -91,6 +93,7 @@ def test_a_learning_rate_sweep_shows_every_curve_flags_the_bad_rates_and_hands_o
 
     table = next(frame.value for frame in at.dataframe if "findings" in frame.value.columns)
     assert table["learning rate"].iloc[0] == "0.01" and list(table[""]) == ["★", "", "", ""]
+    assert list(table["status"]) == ["healthy", "stalled", "diverged", "diverged"], "diverged runs rank last"
     by_rate = {row["learning rate"]: row for _, row in table.iterrows()}
     assert by_rate["1e-4"]["status"] == "stalled" and "TRAIN103" in by_rate["1e-4"]["findings"]
     assert by_rate["10"]["status"] == "diverged" and "TRAIN102" in by_rate["10"]["findings"]
@@ -98,7 +101,9 @@ def test_a_learning_rate_sweep_shows_every_curve_flags_the_bad_rates_and_hands_o
     assert by_rate["0.01"][against].endswith("✓"), "the healthy run beats the majority class"
     parallel = chart(at, "Settings → score")
     assert parallel["data"][0]["type"] == "parcoords"
-    assert [d["label"] for d in parallel["data"][0]["dimensions"]] == ["learning rate (log)", "best validation loss"]
+    labels = [d["label"] for d in parallel["data"][0]["dimensions"]]
+    assert labels == ["learning rate (log)", "best validation loss (log)"]
+    assert len(parallel["data"][0]["line"]["color"]) == 4
 
     at.toggle(key=f"{KEY}log.{sweep_id}").set_value(False).run()
     assert chart(at, "Validation loss per epoch")["layout"]["yaxis"].get("type") != "log"

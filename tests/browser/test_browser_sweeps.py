@@ -20,8 +20,16 @@ TRACES = """() => {
   if (!plot) return null;
   return plot.data.map(t => ({mode: t.mode, name: t.name, text: t.text ?? null, points: (t.x ?? []).length}));
 }"""
-# Set SWEEP_SCREENSHOT=path to keep a picture of the live view (the README's docs/sweep.png is taken this way).
-SCREENSHOT = os.environ.get("SWEEP_SCREENSHOT")
+# Set SWEEP_SCREENSHOTS=folder to keep pictures of the view while it trains and once finished (docs/sweep.png is
+# the finished one).
+SCREENSHOTS = os.environ.get("SWEEP_SCREENSHOTS")
+
+
+def keep_picture(page, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(3000)  # plotly's transitions
+        page.locator(".st-key-sweep_view_playground").screenshot(path=str(Path(SCREENSHOTS) / name))
 
 
 def test_a_learning_rate_sweep_end_to_end(app):
@@ -41,12 +49,7 @@ def test_a_learning_rate_sweep_end_to_end(app):
     page.get_by_role("button", name="Stop sweep").wait_for(timeout=60_000)
     app.wait_until_idle_and(f"({TRACES})() !== null && ({TRACES})().some(t => t.points >= 2)",
                             timeout=SWEEP_TIMEOUT_MS)
-    if SCREENSHOT:
-        page.wait_for_timeout(4000)
-        page.get_by_text("Try several values", exact=True).scroll_into_view_if_needed()
-        Path(SCREENSHOT).parent.mkdir(parents=True, exist_ok=True)
-        view = page.locator(".st-key-sweep_view_playground")
-        view.screenshot(path=SCREENSHOT)
+    keep_picture(page, "live.png")
 
     summary = page.locator("[data-testid='stAlert']").filter(has_text="best: 0.01")
     summary.filter(has_not_text="runs finished").wait_for(timeout=SWEEP_TIMEOUT_MS)
@@ -54,6 +57,7 @@ def test_a_learning_rate_sweep_end_to_end(app):
     text = summary.first.inner_text()
     assert "≥ 1 diverged (TRAIN102)" in text and "1e-4 stalled (TRAIN103)" in text, text
     assert page.get_by_role("button", name="Stop sweep").count() == 0
+    keep_picture(page, "finished.png")
 
     traces = page.evaluate(TRACES)
     lines = [t for t in traces if t["mode"] == "lines+markers"]
