@@ -195,3 +195,24 @@ def test_stop_sweep_cancels_the_queued_run_and_stops_the_training_ones(new_app):
     table = next(frame.value for frame in at.dataframe if "findings" in frame.value.columns)
     assert sorted(table["status"]) == ["cancelled", "stopped early", "stopped early"]
     assert not [b for b in at.button if b.key == f"{KEY}stop.{sweep_id}"], "no Stop button once the sweep ended"
+
+
+def test_a_text_classification_sweep_trains_and_hands_its_best_rate_to_the_page(new_app):
+    at = new_app()
+    at.switch_page("pages/4_Text_classification.py").run()
+    at.number_input(key="text.epochs").set_value(2).run()
+    at.text_input(key="text_page.sweep.values1").set_value("1e-4, 1e-2").run()
+    at.button(key="text_page.sweep.start").click().run()
+    assert not at.exception, at.exception
+    sweep_id = at.session_state["sweep_shown"]["text_page"]
+    state = wait_for_sweep(sweep_id)
+    assert [run.status for run in state.runs] == ["completed", "completed"], [r.reason for r in state.runs]
+    at.run()
+    lines = [t for t in chart(at, "Validation loss per epoch")["data"] if t["mode"] == "lines+markers"]
+    assert [line["name"].split(" · ")[0] for line in lines] == ["1e-4", "0.01"]
+    assert all(len(line["x"]) == 2 for line in lines)
+    best = state.best.values["learning_rate"]
+    at.button(key=f"text_page.sweep.best.{sweep_id}").click().run()
+    assert at.number_input(key="text.learning_rate").value == best
+    # The page's single-run view leaves the sweep's runs to the sweep: no single run's results drawn for them.
+    assert "4 · Results" not in [header.value for header in at.subheader]
