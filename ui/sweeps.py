@@ -114,13 +114,13 @@ def _grid_form(page: SweepPage, base):
         st.session_state.setdefault(page.key(f"values{number}"), STARTING_VALUES.get(setting, ""))
     first, values1, second, values2 = st.columns([2, 3, 2, 3])
     setting1 = first.selectbox("Setting", page.settings, key=page.key("setting1"), on_change=_starting_values,
-                               args=(page, 1))
+                               args=(page, 1), format_func=_setting_name)
     text1 = values1.text_input("Values", key=page.key("values1"), placeholder="1e-4, 1e-3, 1e-2 or 1e-5..10:5")
     others = [NONE, *(s for s in page.settings if s != setting1)]
     if st.session_state.get(page.key("setting2")) not in others:
         st.session_state[page.key("setting2")] = NONE
     setting2 = second.selectbox("Second setting (optional)", others, key=page.key("setting2"),
-                                on_change=_starting_values, args=(page, 2))
+                                on_change=_starting_values, args=(page, 2), format_func=_setting_name)
     text2 = values2.text_input("Its values", key=page.key("values2"), disabled=setting2 == NONE)
     texts = [f"{setting1}={text1}"] + ([f"{setting2}={text2}"] if setting2 != NONE else [])
     if not text1.strip() or (setting2 != NONE and not text2.strip()):
@@ -138,6 +138,10 @@ def _grid_form(page: SweepPage, base):
     st.markdown(f"**{plan.size} runs** · {plain(grid)} · at most {limit(LIMIT_NAME)} runs a sweep")
     st.caption(plan.seed_note)
     return plan
+
+
+def _setting_name(setting: str) -> str:
+    return "— (one setting)" if setting == NONE else setting.replace("_", " ")
 
 
 def _starting_values(page: SweepPage, number: int) -> None:
@@ -181,7 +185,9 @@ def _live(page: SweepPage, sweep_id: str) -> None:
 def draw_sweep(page: SweepPage, state: SweepState) -> None:
     with st.container(border=True, key=f"sweep_view_{page.where}"):
         names = " × ".join(s.replace("_", " ") for s in state.settings)
-        st.markdown(f"#### Sweep over {names} · {state.finished} of {len(state.runs)} runs finished")
+        first = run_store().get(state.runs[0].run_id) if state.runs else None
+        data = f" on {plain(first.data_name)}" if first is not None else ""
+        st.markdown(f"#### Sweep over {names}{data} · {state.finished} of {len(state.runs)} runs finished")
         (st.info if state.active else st.success if state.best else st.warning)(plain(state.summary),
                                                                                    icon=":material/insights:")
         _actions(page, state)
@@ -205,7 +211,9 @@ def _actions(page: SweepPage, state: SweepState) -> None:
                       help="Cancels the queued runs and stops the training ones after their current batch; their "
                            "curves so far are kept.")
         values = ", ".join(f"{k.replace('_', ' ')} {show_value(v)}" for k, v in (best or {}).items())
-        st.button(f"Use the best settings ({values})" if best else "Use the best settings",
+        # While runs still train, the best is only the best so far: the label says so.
+        label = "Use the best so far" if state.active else "Use the best settings"
+        st.button(f"{label} ({values})" if best else label,
                   key=page.key(f"best.{state.sweep_id}"), type="primary", disabled=best is None,
                   on_click=_use_best, args=(page, best or {}),
                   help=("Makes them the current setup in the settings; press Train to train it." if best else

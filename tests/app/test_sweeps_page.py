@@ -146,14 +146,14 @@ def test_a_refused_grid_shows_its_finding_in_place_and_trains_nothing(new_app, v
 
 
 @pytest.mark.parametrize(("page", "where", "offered"), [
-    ("pages/3_Text_generation.py", "lm", {"learning_rate", "units", "timesteps", "batch_size"}),
-    ("pages/4_Text_classification.py", "text_page", {"learning_rate", "units", "patience", "batch_size"}),
+    ("pages/3_Text_generation.py", "lm", {"learning rate", "units", "timesteps", "batch size"}),
+    ("pages/4_Text_classification.py", "text_page", {"learning rate", "units", "patience", "batch size"}),
 ])
 def test_the_text_pages_offer_their_own_settings_and_count_the_runs(new_app, page, where, offered):
     at = new_app()
     at.switch_page(page).run()
     assert not at.exception, at.exception
-    choices = set(at.selectbox(key=f"{where}.sweep.setting1").options)
+    choices = set(at.selectbox(key=f"{where}.sweep.setting1").options)  # as the user reads them
     assert offered <= choices and "activation" not in choices, choices
     at.text_input(key=f"{where}.sweep.values1").set_value("1e-3..1e-1:3").run()
     assert any("**3 runs**" in m.value and "learning rate 1e-3, 0.01, 0.1" in m.value for m in at.markdown)
