@@ -113,9 +113,9 @@ def _grid_form(page: SweepPage, base):
         st.session_state.setdefault(page.key(f"setting{number}"), setting)
         st.session_state.setdefault(page.key(f"values{number}"), STARTING_VALUES.get(setting, ""))
     first, values1, second, values2 = st.columns([2, 3, 2, 3])
-    setting1 = first.selectbox("Setting", page.settings, key=page.key("setting1"), on_change=_starting_values,
+    setting1 = first.selectbox("Setting to vary", page.settings, key=page.key("setting1"), on_change=_starting_values,
                                args=(page, 1), format_func=_setting_name)
-    text1 = values1.text_input("Values", key=page.key("values1"), placeholder="1e-4, 1e-3, 1e-2 or 1e-5..10:5")
+    text1 = values1.text_input("Values to try", key=page.key("values1"), placeholder="1e-4, 1e-3, 1e-2 or 1e-5..10:5")
     others = [NONE, *(s for s in page.settings if s != setting1)]
     if st.session_state.get(page.key("setting2")) not in others:
         st.session_state[page.key("setting2")] = NONE

@@ -38,7 +38,7 @@ def test_a_learning_rate_sweep_end_to_end(app):
     app.rerun_after(lambda: page.get_by_role("button", name="Open as a sweep in the Playground").click(),
                     shows="document.body.innerText.includes('Try several values')")
     app.wait_until_idle_and("document.body.innerText.includes('Start sweep (5 runs)')")
-    values = page.get_by_label("Values", exact=True)
+    values = page.get_by_label("Values to try", exact=True)
     assert values.input_value() == "1e-4, 1e-3, 1e-2, 1, 10"
     app.rerun_after(lambda: (values.fill("1e-4, 1e-2, 1, 10"), values.press("Enter")),
                     shows="document.body.innerText.includes('Start sweep (4 runs)')")
