@@ -27,6 +27,7 @@ from lstm_core.samples import (  # noqa: E402
     classification_sample_csv,
     sample_csv,
 )
+from lstm_core.sweeps import SWEEP_SETTINGS  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.classification import data_view, role_controls, summary_line  # noqa: E402
 from ui.controls import column_controls, flag_settings, read_config, settings_sidebar  # noqa: E402
@@ -34,17 +35,27 @@ from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.lr_finder import lr_finder_part  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.results import render_results  # noqa: E402
-from ui.runs import change_one_thing, should_train, shown_run, submit_run, train_part  # noqa: E402
+from ui.runs import (  # noqa: E402
+    PLAYGROUND_TASKS,
+    change_one_thing,
+    should_train,
+    shown_run,
+    submit_run,
+    train_part,
+)
 from ui.sampling import layout_control, reshape_for, reshaped, sampling_caption  # noqa: E402
 from ui.settings_file import apply_pending_settings, settings_file_uploader  # noqa: E402
 from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
 from ui.state import DATA_ID, LAST_FIX, keep_settings, set_widgets  # noqa: E402
+from ui.sweeps import SweepPage, sweep_section  # noqa: E402
 from ui.workspace import workspace_id  # noqa: E402
 
 MAX_PREVIEW_POINTS = 20_000
 ALL_SAMPLES = {**SAMPLES, **CLASSIFICATION_SAMPLES}
 TASK_LABELS = {"forecast": "Forecast the next values", "classify-sequences": "Classify whole sequences",
                "classify-windows": "Classify each window (label per time step)"}
+# The Playground's "Try several values": its runs are forecasts or classifiers; the best settings go to the sidebar.
+SWEEP_PAGE = SweepPage("playground", PLAYGROUND_TASKS, SWEEP_SETTINGS, set_widgets)
 keep_settings()
 
 
@@ -208,6 +219,7 @@ def training_section(prepared: Prepared | ClassPrepared | None, source: tuple[by
         return go
 
     train_part(ready, "train", "playground", clicked_means_train=submit)
+    sweep_section(SWEEP_PAGE, prepared, source, ready, st.session_state.get(DATA_ID, ""))
 
 
 def main() -> None:

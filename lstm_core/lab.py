@@ -85,3 +85,47 @@ SCENARIOS: dict[str, Scenario] = {
                  "noisy_seasonal", {"batch_size": 1024}, ("TRAIN003",)),
     )
 }
+
+
+@dataclass(frozen=True)
+class SweepScenario:
+    """A mistake best seen side by side: one setup trained at several values of one setting, as a sweep."""
+
+    name: str
+    title: str
+    story: str
+    sample: str
+    setting: str
+    values: str  # the sweep's values box, as a user types it
+    # What each value shows: "stalled", "healthy", "diverged", … (SweepRun.outcome), checked by real training.
+    expect: dict
+    base: dict = field(default_factory=dict)
+
+    def config(self) -> RunConfig:
+        return CLASSIFICATION_SAMPLES[self.sample].config(**self.base)
+
+    def csv(self) -> bytes:
+        return classification_sample_csv(self.sample)
+
+    def grid(self) -> list[str]:
+        return [f"{self.setting}={self.values}"]
+
+    @property
+    def sample_title(self) -> str:
+        return CLASSIFICATION_SAMPLES[self.sample].title
+
+
+# The learning-rate example on binary sequences with Adam, 8 epochs: measured here, 1e-4 stalls (TRAIN103), 1e-2 trains
+# healthily and 1 and 10 diverge (TRAIN102) within 3 epochs; 1e-3 learns, but too slowly for 8 epochs (TRAIN106).
+SWEEP_SCENARIOS: dict[str, SweepScenario] = {
+    s.name: s
+    for s in (
+        SweepScenario("lr_sweep", "One learning rate is not enough: sweep it",
+                      "The same Adam setup on the machine runs (ok or fault), trained at five learning rates from "
+                      "1e-4 to 10 side by side: too small stalls, too large diverges, and only the middle of the range "
+                      "learns. One chart shows all three at once, each run flagged by the monitors.",
+                      "machine_faults", "learning_rate", "1e-4, 1e-3, 1e-2, 1, 10",
+                      {1e-4: "stalled", 1e-2: "healthy", 1.0: "diverged", 10.0: "diverged"},
+                      {"epochs": 8, "optimizer": "adam"}),
+    )
+}

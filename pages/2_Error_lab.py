@@ -13,15 +13,17 @@ from lstm_core.classify import prepare_any  # noqa: E402
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import load_csv  # noqa: E402
 from lstm_core.findings import ProblemError  # noqa: E402
-from lstm_core.lab import SCENARIOS, Scenario  # noqa: E402
+from lstm_core.lab import SCENARIOS, SWEEP_SCENARIOS, Scenario, SweepScenario  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
 from ui.inside import INSIDE_OPEN  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import SHOWN  # noqa: E402
 from ui.state import DATA_ID, keep_settings, set_widgets  # noqa: E402
+from ui.sweeps import preset  # noqa: E402
 
 keep_settings()
-WHEN = {"before": "caught before training", "during": "shows in the loss curve while training"}
+WHEN = {"before": "caught before training", "during": "shows in the loss curve while training",
+        "sweep": "shows when several runs train side by side"}
 
 
 @st.cache_data(show_spinner=False)
@@ -68,10 +70,39 @@ def card(scenario: Scenario) -> None:
             open_in_playground(scenario)
 
 
+def open_sweep(scenario: SweepScenario) -> None:
+    """The scenario's setup in the Playground, its "Try several values" filled in and open, ready to start."""
+    st.session_state["source"] = "Built-in sample"
+    st.session_state["sample"] = scenario.sample
+    st.session_state[DATA_ID] = f"sample:{scenario.sample}"
+    set_widgets(scenario.config().to_dict())
+    st.session_state[SHOWN] = ""
+    st.session_state[INSIDE_OPEN] = False
+    preset("playground", scenario.setting, scenario.values)
+    st.switch_page("app.py")
+
+
+def sweep_card(scenario: SweepScenario) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {plain(scenario.title)}")
+        outcomes = ", ".join(f"{value:g} {outcome}" for value, outcome in scenario.expect.items())
+        st.caption(f"Sample: {scenario.sample_title} · a sweep of {scenario.setting.replace('_', ' ')} over "
+                   f"{scenario.values} · {WHEN['sweep']}")
+        st.write(scenario.story)
+        st.markdown(f"What it shows, measured here: {plain(outcomes)}.")
+        st.caption("Opens the Playground with the values filled in under Train › Try several values: press Start "
+                   "sweep and watch the runs side by side.")
+        if st.button("Open as a sweep in the Playground", key=f"open-sweep-{scenario.name}", type="primary"):
+            open_sweep(scenario)
+
+
 def main() -> None:
     page_links()
     for scenario in SCENARIOS.values():
         card(scenario)
+    st.subheader("Side by side")
+    for scenario in SWEEP_SCENARIOS.values():
+        sweep_card(scenario)
 
 
 main()

@@ -22,6 +22,7 @@ from ui.findings import plain, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import submit_run, train_part  # noqa: E402
 from ui.state import keep_settings  # noqa: E402
+from ui.sweeps import SweepPage, sweep_section, sweepable  # noqa: E402
 from ui.text_lm import live_part, render_lm_results  # noqa: E402
 from ui.workspace import workspace_id  # noqa: E402
 
@@ -41,6 +42,10 @@ def key(field: str) -> str:
 def apply_lm_fix(patch: dict) -> None:
     for field, value in patch.items():
         st.session_state[key(field)] = value
+
+
+# "Try several values" here: the page's own settings a sweep can vary; the best values go into this page's widgets.
+SWEEP_PAGE = SweepPage("lm", TASKS, sweepable(FIELDS), apply_lm_fix)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -158,6 +163,8 @@ def training_section(checked):
         return clicked and ready
 
     _, shown = train_part(ready, "lm_train", "lm", TASKS, SHOWN, clicked_means_train=submit, extra=live_part)
+    sweep_section(SWEEP_PAGE, prepared, checked[1:3] if checked is not None else None, ready,
+                  st.session_state.get(DATA_ID, ""))
     return shown
 
 

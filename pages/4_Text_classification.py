@@ -21,13 +21,16 @@ from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import submit_run, train_part  # noqa: E402
 from ui.state import keep_settings  # noqa: E402
+from ui.sweeps import SweepPage, sweep_section, sweepable  # noqa: E402
 from ui.text_classification import (  # noqa: E402
+    FIELDS,
     FIX,
     apply_fix,
     key,
     length_histogram,
     read_config,
     render_text_results,
+    set_fields,
     set_settings,
     settings_sidebar,
     split_table,
@@ -37,6 +40,8 @@ from ui.workspace import workspace_id  # noqa: E402
 DATA_ID = "text_data_id"
 SHOWN = "text_shown_run"  # the store id of the run this page shows
 TASKS = ("text-classify",)
+# "Try several values" here: the page's own settings a sweep can vary; the best values go into this page's widgets.
+SWEEP_PAGE = SweepPage("text_page", TASKS, sweepable(FIELDS), set_fields)
 keep_settings()
 
 
@@ -155,6 +160,7 @@ def training_section(prepared, source: tuple[bytes, str] | None):
 
     # The live view's keys start "text_page", not "text.": those keys are the settings.
     _, shown = train_part(ready, "text_train", "text_page", TASKS, SHOWN, clicked_means_train=submit)
+    sweep_section(SWEEP_PAGE, prepared, source, ready, st.session_state.get(DATA_ID, ""))
     return shown
 
 

@@ -62,7 +62,8 @@ def shown_run(tasks: tuple[str, ...] = PLAYGROUND_TASKS, shown_key: str = SHOWN)
     record = store.get(key) if key else None
     if record is None or record.workspace != workspace or record.config.task not in tasks:
         # A backtest's folds are runs of their own, but the page shows the run they test.
-        runs = [run for run in store.list_runs(workspace, tasks) if run.source != "backtest"]
+        # A sweep's runs show in its own view.
+        runs = [run for run in store.list_runs(workspace, tasks) if run.source not in ("backtest", "sweep")]
         record = runs[-1] if runs else None
     return record
 
@@ -91,7 +92,7 @@ def train_part(ready: bool, key: str, where: str, tasks: tuple[str, ...] = PLAYG
 def others_note(shown: RunRecord | None, tasks: tuple[str, ...]) -> None:
     """Runs of this page still training or queued besides the one shown (a second Train never drops the first)."""
     others = [r for r in run_store().list_runs(workspace_id(), tasks)
-              if r.active and (shown is None or r.key != shown.key)]
+              if r.active and r.source != "sweep" and (shown is None or r.key != shown.key)]
     if others:
         names = ", ".join(r.name for r in others)
         verb, who = ("is", "it") if len(others) == 1 else ("are", "each")

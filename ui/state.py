@@ -50,5 +50,10 @@ def set_widgets(values: dict[str, Any]) -> None:
 def keep_settings() -> None:
     """Re-assert the settings so switching pages does not clear them (Streamlit drops unrendered widgets' state)."""
     for key in list(st.session_state):
-        if key.startswith(("cfg.", "text.")) or key in ("source", "sample"):
+        # A sweep's boxes (PAGE.sweep.setting1, …) too: its values stay typed when the user looks at another page.
+        if key.startswith(("cfg.", "text.")) or _sweep_box(key) or key in ("source", "sample"):
             st.session_state[key] = st.session_state[key]
+
+
+def _sweep_box(key: str) -> bool:
+    return any(f".sweep.{box}" in key for box in ("setting1", "values1", "setting2", "values2"))

@@ -58,6 +58,12 @@ def set_settings(config: RunConfig) -> None:
         st.session_state[key(field)] = to_widget(field, getattr(config, field))
 
 
+def set_fields(values: dict) -> None:
+    """Some settings into this page's widgets (a sweep's best values), without calling them a fix."""
+    for field, value in values.items():
+        st.session_state[key(field)] = to_widget(field, value)
+
+
 def apply_fix(patch: dict) -> None:
     """An "Apply fix" click on this page: the patch goes into this page's widgets; the rerun re-checks."""
     for field, value in patch.items():
