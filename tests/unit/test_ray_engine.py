@@ -94,6 +94,29 @@ def test_the_cli_sweeps_on_a_cluster_it_did_not_start(cluster, repo, tmp_path):
     assert all(run["epochs"] == 2 and len(run["val_loss"]) == 2 for run in report["runs"]) and report["best"]["values"]
 
 
+SERVER = """
+from lstm_core.config import RunConfig
+from lstm_core.jobs import engine, wait_for
+from lstm_core.samples import sample_csv
+
+pool = engine()
+config = RunConfig(target="value", season=24, units=4, epochs=2, timesteps=12, rows_used=300)
+run_id = pool.submit("server", config, sample_csv("noisy_seasonal"), "noisy_seasonal.csv", "csv")
+print(type(pool).__name__, pool.pool_state()["address"], wait_for(pool.store, run_id, 240),
+      pool.store.get(run_id).epochs)
+pool.close()
+"""
+
+
+def test_the_servers_engine_is_the_ray_engine_when_the_variable_names_a_cluster(cluster, repo, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(repo), "LSTM_PLAYGROUND_HOME": str(tmp_path),
+           "LSTM_PLAYGROUND_RAY_ADDRESS": cluster}
+    done = subprocess.run([sys.executable, "-c", SERVER], cwd=repo, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-4:] == ["RayEngine", cluster, "completed", "2"]
+
+
 def test_without_the_ray_package_ray_is_refused_with_sweep009(repo, tmp_path):
     # An installation without the extra: `import ray` fails.
     code = ("import sys; sys.modules['ray'] = None; from lstm_core.cli import main; "
