@@ -9,6 +9,7 @@ The code travels with each job (Ray's `py_modules`): cluster nodes need only the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -23,7 +24,7 @@ from .pool import POLL_SECONDS, PRUNE_SECONDS, _pid_alive
 from .ray_task import Mailbox, train_on_ray
 
 # Waiting longer than this for the cluster to answer means it has gone.
-ANSWER_SECONDS = 30.0
+ANSWER_SECONDS = 60.0
 # The cluster's size (it may grow or shrink) is read again this often.
 SIZE_SECONDS = 30.0
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -47,7 +48,8 @@ class RayEngine:
         self._wake = threading.Event()
         self._closed = threading.Event()
         self._mailbox = None
-        self._connect()
+        self._owns_ray = False
+        self._connected = threading.Event()
         store.recover(_pid_alive)
         store.prune()
         self._pruned = time.monotonic()
@@ -104,6 +106,7 @@ class RayEngine:
 
     def _connect(self) -> None:
         if not ray.is_initialized():
+            self._owns_ray = True
             # Our code goes with the job; cluster nodes need only the packages.
             runtime_env = {"py_modules": [str(PACKAGE)], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"},
                            "excludes": ["__pycache__", "*.pyc"]}
@@ -123,7 +126,14 @@ class RayEngine:
     # The dispatcher.
 
     def _dispatch(self) -> None:
+        # Every call to Ray is made from this thread: one that started Ray and then ended (a page's script run
+        # does) left the cluster's answers unread.
         store = RunStore(self.store.home)  # this thread's own connection
+        try:
+            self._connect()
+        except Exception as exc:  # no cluster now: the first queued run tries again, or fails with the reason
+            print(f"lstm-playground: {self._where()} cannot be reached: {_plain(exc)}", flush=True)
+        self._connected.set()
         while not self._closed.is_set():
             self._wake.wait(POLL_SECONDS)
             self._wake.clear()
@@ -216,6 +226,9 @@ class RayEngine:
             store.fail(run_id, reason)
         self._mailbox = None
         self.size = 0
+        if self._owns_ray:  # a connection to a lost cluster is dropped, so the next try connects afresh
+            with contextlib.suppress(Exception):
+                ray.shutdown()
         # Without a cluster, queued runs would wait for ever: they end now, with the same reason.
         for run_id in self._claimable(store):
             if store.claim(run_id, os.getpid()):

@@ -55,7 +55,8 @@ def engine(cluster, tmp_path_factory):
 def test_a_sweep_trains_on_the_cluster_and_lands_in_the_apps_store(engine):
     plan = plan_grid(BASE, ["learning_rate=1e-3,1e-2"])
     sweep_id = submit_sweep(engine, WS, plan, DATA, "noisy_seasonal.csv", "csv", "sample:noisy_seasonal")
-    assert engine.pool_state()["backend"] == "ray" and engine.pool_state()["size"] == 2
+    until(lambda: engine.pool_state()["size"] == 2, 60, "the cluster's size: 2 CPUs, one a run")
+    assert engine.pool_state()["backend"] == "ray"
     state = until(lambda: (s := sweep_state(engine.store, sweep_id)) and not s.active and s, 300, "the sweep's end")
     assert [run.status for run in state.runs] == ["completed", "completed"]
     for run in state.runs:
