@@ -19,6 +19,7 @@ import time
 
 from .cli_store import add_store_options, source_bytes
 from .findings import Finding, ProblemError, has_errors
+from .jobs import RAY_VARIABLE
 from .sweeps import (
     SWEEP_SETTINGS,
     SweepRun,
@@ -31,7 +32,6 @@ from .sweeps import (
 )
 
 SWEEP_COMMAND = "sweep"
-RAY_VARIABLE = "LSTM_PLAYGROUND_RAY_ADDRESS"
 EXIT_OK, EXIT_FINDING, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # Findings that mean the command itself was unusable (exit 2), not that a run failed.
 USAGE_CODES = ("DATA001", "DATA002", "CONFIG001")
@@ -79,7 +79,7 @@ def _sweep(args: argparse.Namespace, report: dict) -> int:
 
     ray_address = args.ray or os.environ.get(RAY_VARIABLE, "").strip()
     if ray_address:
-        _ray_factory()  # before any work: a missing extra is a usage error
+        _ray_missing()
     config = _config_or_problem(args)
     if wants_text_lm(args.file, config) or wants_text_classify(args, config):
         raise ProblemError(Finding("CONFIG001", "error", "The command line sweeps CSV forecasts and classifiers",
@@ -161,27 +161,23 @@ def _run_store(args: argparse.Namespace):
 
 
 def _engine(store, ray_address: str, mine: set[str]):
+    # Only its own runs: a server on the same store (--store) keeps training its users' runs.
     if ray_address:
-        os.environ[RAY_VARIABLE] = ray_address
-        return _ray_factory()(store)
+        from .jobs import ray_engine
+
+        return ray_engine(store, ray_address, claims=mine.__contains__)
     from .jobs import LocalEngine
 
-    # No spare and no warm-up: every worker the command starts trains one of its runs at once. Only its own runs:
-    # a server on the same store (--store) keeps training its users' runs.
+    # No spare and no warm-up: every worker the command starts trains one of its runs at once.
     return LocalEngine(store, spare=False, warm_up=False, claims=mine.__contains__)
 
 
-def _ray_factory():
-    """The Ray engine's constructor (lstm_core.jobs.ray_engine(store)), or a usage finding when it is missing."""
-    from . import jobs
+def _ray_missing() -> None:
+    """SWEEP009 as a usage error, before any work, when --ray is asked of an installation without the extra."""
+    from .jobs import ray_available, ray_engine
 
-    factory = getattr(jobs, "ray_engine", None)
-    if factory is None:
-        raise ProblemError(Finding("SWEEP009", "error", "Ray support is not installed",
-                                   "--ray and LSTM_PLAYGROUND_RAY_ADDRESS need the Ray engine and the ray package "
-                                   "(the Ray extra); without them, leave both out and the sweep trains on this "
-                                   "machine's worker pool.", area="sweep"))
-    return factory
+    if not ray_available():
+        ray_engine(None)  # raises the finding
 
 
 def _state_report(state: SweepState) -> dict:

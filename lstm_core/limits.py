@@ -29,6 +29,7 @@ DEFAULTS: dict[str, int] = {
     "max_run_age_days": 90,
     "max_store_mb": 5_000,
     "max_sweep_runs": 16,
+    "ray_cpus_per_run": 1,
 }
 
 # One line each, for the README, docs/security.md and error messages.
@@ -53,6 +54,7 @@ DESCRIPTIONS: dict[str, str] = {
     "max_store_mb": "megabytes of run folders and data the run store keeps; the oldest finished runs beyond it are "
                     "deleted",
     "max_sweep_runs": "runs one sweep (a grid of settings trained side by side) may make",
+    "ray_cpus_per_run": "CPUs a run asks of the Ray cluster, when LSTM_PLAYGROUND_RAY_ADDRESS sends runs there",
 }
 
 

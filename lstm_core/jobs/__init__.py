@@ -1,32 +1,63 @@
 """The job engine: runs are submitted, trained in worker processes, and read back from the run store.
 
-`engine()` is the server's one engine (a local pool of spawn-started workers); the page, the CLI and the tests
-submit, stop and read runs through it, and read everything a run reports from the store.
+`engine()` is the server's one engine: a local pool of spawn-started workers, or, when LSTM_PLAYGROUND_RAY_ADDRESS
+names a Ray cluster, the Ray engine (ray_backend.py; needs the Ray extra). The page, the CLI and the tests submit,
+stop and read runs through it, and read everything a run reports from the store.
 """
 
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 
 from .execute import execute_run, wait_for
 from .pool import LocalEngine, describe_exit
 from .tasks import prepare_from, reader_for
 
-_engine: LocalEngine | None = None
+RAY_VARIABLE = "LSTM_PLAYGROUND_RAY_ADDRESS"
+_engine = None
 _engine_lock = threading.Lock()
 
 
-def engine() -> LocalEngine:
-    """The process's engine over the store at LSTM_PLAYGROUND_HOME, started on first use."""
+def engine():
+    """The process's engine over the store at LSTM_PLAYGROUND_HOME, started on first use: the Ray engine when
+    LSTM_PLAYGROUND_RAY_ADDRESS is set, else the local pool."""
     global _engine
     with _engine_lock:
         if _engine is None:
             from ..store import RunStore
 
-            _engine = LocalEngine(RunStore())
+            address = os.environ.get(RAY_VARIABLE, "").strip()
+            _engine = ray_engine(RunStore(), address) if address else LocalEngine(RunStore())
             atexit.register(_engine.close)
         return _engine
 
 
-__all__ = ["LocalEngine", "describe_exit", "engine", "execute_run", "prepare_from", "reader_for", "wait_for"]
+def ray_available() -> bool:
+    """Whether this installation has the Ray extra (requirements-ray.txt)."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def ray_engine(store, address: str | None = None, claims=None):
+    """A Ray engine over `store` on the cluster at `address` (default: LSTM_PLAYGROUND_RAY_ADDRESS; "local" or none
+    starts one on this machine). Raises ProblemError SWEEP009 when the Ray extra is not installed."""
+    if not ray_available():
+        from ..findings import Finding, ProblemError
+
+        raise ProblemError(Finding("SWEEP009", "error", "Ray support is not installed",
+                                   f"--ray and {RAY_VARIABLE} need the ray package: install the Ray extra "
+                                   "(`.venv/bin/python -m pip install -r requirements-ray.txt`), or leave both out "
+                                   "and runs train on this machine's worker pool.", area="sweep"))
+    from .ray_backend import RayEngine
+
+    address = (os.environ.get(RAY_VARIABLE, "") if address is None else address).strip()
+    return RayEngine(store, None if address in ("", "local") else address, claims=claims)
+
+
+__all__ = ["RAY_VARIABLE", "LocalEngine", "describe_exit", "engine", "execute_run", "prepare_from", "ray_available",
+           "ray_engine", "reader_for", "wait_for"]

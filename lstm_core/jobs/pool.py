@@ -302,10 +302,11 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _is_trainer(pid: int) -> bool:
-    """A pool worker, or a `python -m lstm_core train --store` recording its own run (the CLI trains in-process)."""
+    """A pool worker, a `python -m lstm_core train --store` recording its own run (the CLI trains in-process), or a
+    server whose Ray engine holds runs training on a cluster."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
             command = cmdline.read()
     except OSError:
         return True
-    return b"multiprocessing" in command or b"lstm_core" in command
+    return any(mark in command for mark in (b"multiprocessing", b"lstm_core", b"streamlit"))

@@ -1,0 +1,241 @@
+"""The Ray engine: runs trained on a Ray cluster, read back from the app's own run store like any other run.
+
+Same interface as the local pool (submit / stop / status / record / pool_state / close). The data and the store stay
+with the app: a run's setup and data's bytes go to a Ray task with `LSTM_PLAYGROUND_RAY_CPUS` CPUs (ray_task.py),
+and what it writes comes back through a mailbox actor, replayed on the store by one dispatcher thread here. Queued
+runs wait in the store, as with the local pool, until the cluster has CPUs for them, so the page shows their place.
+The code travels with each job (Ray's `py_modules`): cluster nodes need only the packages of requirements-ray.txt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import ray
+
+from ..limits import limit
+from ..store import RunStore
+from .pool import POLL_SECONDS, PRUNE_SECONDS, _pid_alive
+from .ray_task import Mailbox, train_on_ray
+
+# Waiting longer than this for the cluster to answer means it has gone.
+ANSWER_SECONDS = 60.0
+# The cluster's size (it may grow or shrink) is read again this often.
+SIZE_SECONDS = 30.0
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+class RayEngine:
+    """submit / stop / status / events for runs trained on the Ray cluster at `address`."""
+
+    def __init__(self, store: RunStore, address: str | None = None, cpus: float | None = None,
+                 claims: Callable[[str], bool] | None = None, prune_every: float = PRUNE_SECONDS):
+        self.store = store
+        self.address = address  # None: a Ray cluster started on this machine
+        self.cpus = cpus or limit("ray_cpus_per_run")
+        self.claims = claims
+        self.prune_every = prune_every
+        self.size = 0
+        self._sized = 0.0
+        self._tasks: dict[str, ray.ObjectRef] = {}
+        self._stops_sent: set[str] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = threading.Event()
+        self._mailbox = None
+        self._owns_ray = False
+        self._connected = threading.Event()
+        store.recover(_pid_alive)
+        store.prune()
+        self._pruned = time.monotonic()
+        self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-ray-dispatcher", daemon=True)
+        self._thread.start()
+
+    # The interface shared with the local engine.
+
+    def submit(self, workspace: str, config, data: bytes, data_name: str, reader: str, data_id: str = "",
+               parent: int | None = None, source: str = "page") -> str:
+        digest = self.store.put_data(data)
+        record = self.store.create_run(workspace, config, digest, data_name, reader, data_id, parent, source)
+        self._wake.set()
+        return record.key
+
+    def stop(self, run_id: str, reason: str = "stopped by you") -> str | None:
+        status = self.store.request_stop(run_id, reason)
+        self._wake.set()
+        return status
+
+    def status(self, run_id: str) -> str | None:
+        return self.store.status(run_id)
+
+    def record(self, run_id: str):
+        return self.store.get(run_id)
+
+    def pool_state(self) -> dict:
+        with self._lock:
+            training = len(self._tasks)
+        return {"size": self.size, "workers": training, "training": training, "warm": 0, "pids": [], "replaced": [],
+                "backend": "ray", "address": self.address or "local"}
+
+    def worker_pid(self, run_id: str) -> int | None:
+        return None  # the run trains on the cluster, in no process of this machine
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop the runs still training (they end as stopped, with their epochs and files), then let go."""
+        with self._lock:
+            running = list(self._tasks)
+        for run_id in running:
+            self.store.request_stop(run_id, "the server was shut down")
+        self._wake.set()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._tasks:
+                    break
+            time.sleep(POLL_SECONDS)
+        self._closed.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    # Talking to the cluster.
+
+    def _connect(self) -> None:
+        if not ray.is_initialized():
+            self._owns_ray = True
+            # Our code goes with the job; cluster nodes need only the packages.
+            runtime_env = {"py_modules": [str(PACKAGE)], "env_vars": {"TF_CPP_MIN_LOG_LEVEL": "2"},
+                           "excludes": ["__pycache__", "*.pyc"]}
+            ray.init(address=self.address, runtime_env=runtime_env, log_to_driver=False,
+                     ignore_reinit_error=True)
+        self._mailbox = Mailbox.remote()
+        self._resize()
+
+    def _resize(self) -> None:
+        cpus = ray.cluster_resources().get("CPU", 0)
+        self.size = max(1, int(cpus // self.cpus)) if cpus else 0
+        self._sized = time.monotonic()
+
+    def _where(self) -> str:
+        return f"the Ray cluster at {self.address}" if self.address else "the local Ray cluster"
+
+    # The dispatcher.
+
+    def _dispatch(self) -> None:
+        # Every call to Ray is made from this thread: one that started Ray and then ended (a page's script run
+        # does) left the cluster's answers unread.
+        store = RunStore(self.store.home)  # this thread's own connection
+        try:
+            self._connect()
+        except Exception as exc:  # no cluster now: the first queued run tries again, or fails with the reason
+            print(f"lstm-playground: {self._where()} cannot be reached: {_plain(exc)}", flush=True)
+        self._connected.set()
+        while not self._closed.is_set():
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
+            try:
+                self._step(store)
+            except Exception as exc:  # the cluster went away or stopped answering: the runs on it failed
+                self._lost(store, exc)
+            if time.monotonic() - self._pruned >= self.prune_every:
+                self._pruned = time.monotonic()
+                store.prune()
+
+    def _step(self, store: RunStore) -> None:
+        if self._mailbox is None:
+            if not self._claimable(store):
+                return
+            self._connect()  # the cluster went away before: try again now a run waits for it
+        self._relay_stops(store)
+        self._replay(store)
+        self._collect_finished(store)
+        if time.monotonic() - self._sized >= SIZE_SECONDS:
+            self._resize()
+        self._start_queued(store)
+
+    def _claimable(self, store: RunStore) -> list[str]:
+        queued = store.queued()
+        return queued if self.claims is None else [run_id for run_id in queued if self.claims(run_id)]
+
+    def _start_queued(self, store: RunStore) -> None:
+        for run_id in self._claimable(store):
+            with self._lock:
+                if len(self._tasks) >= self.size:
+                    return
+            setup = store.setup(run_id)
+            if setup is None or not store.claim(run_id, os.getpid()):
+                continue
+            data = store.data_bytes(setup["data_ref"])
+            task = train_on_ray.options(num_cpus=self.cpus).remote(self._mailbox, run_id, setup, data)
+            with self._lock:
+                self._tasks[run_id] = task
+
+    def _relay_stops(self, store: RunStore) -> None:
+        with self._lock:
+            running = [run_id for run_id in self._tasks if run_id not in self._stops_sent]
+        for run_id in running:
+            reason = store.stop_reason(run_id)
+            if reason is None and store.status(run_id) is None:
+                reason = "the run was deleted"
+            if reason:
+                ray.get(self._mailbox.stop.remote(run_id, reason), timeout=ANSWER_SECONDS)
+                self._stops_sent.add(run_id)
+
+    def _replay(self, store: RunStore) -> None:
+        """Write what the tasks wrote into this store, under the runs' ids here."""
+        for run_id, messages in ray.get(self._mailbox.collect.remote(), timeout=ANSWER_SECONDS).items():
+            for name, args, kwargs in messages:
+                try:
+                    getattr(store, name)(run_id, *args, **kwargs)
+                except Exception:  # the run was deleted here meanwhile: its task is told to stop
+                    continue
+
+    def _collect_finished(self, store: RunStore) -> None:
+        with self._lock:
+            tasks = dict(self._tasks)
+        if not tasks:
+            return
+        done, _ = ray.wait(list(tasks.values()), num_returns=len(tasks), timeout=0)
+        if not done:
+            return
+        self._replay(store)  # a task posts its last words before it returns
+        for run_id, task in tasks.items():
+            if task not in done:
+                continue
+            try:
+                ray.get(task, timeout=ANSWER_SECONDS)
+            except ray.exceptions.RayError as exc:
+                store.fail(run_id, f"the Ray task training it failed: {_plain(exc)}")
+            # A task that ended without its last word (killed) leaves the run running: it failed.
+            store.fail(run_id, "the Ray task training it ended without reporting an end")
+            self._mailbox.forget.remote(run_id)
+            with self._lock:
+                self._tasks.pop(run_id, None)
+                self._stops_sent.discard(run_id)
+
+    def _lost(self, store: RunStore, exc: Exception) -> None:
+        with self._lock:
+            lost, self._tasks = list(self._tasks), {}
+            self._stops_sent.clear()
+        reason = f"{self._where()} went away: {_plain(exc)}"
+        for run_id in lost:
+            store.fail(run_id, reason)
+        self._mailbox = None
+        self.size = 0
+        if self._owns_ray:  # a connection to a lost cluster is dropped, so the next try connects afresh
+            with contextlib.suppress(Exception):
+                ray.shutdown()
+        # Without a cluster, queued runs would wait for ever: they end now, with the same reason.
+        for run_id in self._claimable(store):
+            if store.claim(run_id, os.getpid()):
+                store.fail(run_id, reason)
+
+
+def _plain(exc: Exception) -> str:
+    """The first line of a Ray error, which otherwise carries the remote traceback."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
