@@ -165,7 +165,15 @@ def _engine(store, ray_address: str, mine: set[str]):
     if ray_address:
         from .jobs import ray_engine
 
-        return ray_engine(store, ray_address, claims=mine.__contains__)
+        engine = ray_engine(store, ray_address, claims=mine.__contains__)
+        why = engine.reachable()
+        if why:  # before anything is queued: an address that leads nowhere is a usage error
+            engine.close()
+            raise ProblemError(Finding("SWEEP010", "error", f"The Ray cluster at {ray_address} cannot be reached",
+                                       f"{why}. Check the address (ray://HOST:10001 for a cluster started with "
+                                       "`ray start --head --ray-client-server-port=10001`, HOST:6379 on one of its "
+                                       "nodes) and that the cluster is up; nothing was queued.", area="sweep"))
+        return engine
     from .jobs import LocalEngine
 
     # No spare and no warm-up: every worker the command starts trains one of its runs at once.

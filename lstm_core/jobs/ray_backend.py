@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +51,8 @@ class RayEngine:
         self._mailbox = None
         self._owns_ray = False
         self._connected = threading.Event()
+        self._ever_connected = False
+        self.connect_error: str | None = None  # why the first connection failed, when it did
         store.recover(_pid_alive)
         store.prune()
         self._pruned = time.monotonic()
@@ -81,6 +84,13 @@ class RayEngine:
             training = len(self._tasks)
         return {"size": self.size, "workers": training, "training": training, "warm": 0, "pids": [], "replaced": [],
                 "backend": "ray", "address": self.address or "local"}
+
+    def reachable(self, timeout: float = 120.0) -> str | None:
+        """Wait for the first connection to the cluster; None when it was made, else why it failed."""
+        self._connected.wait(timeout)
+        if not self._connected.is_set():
+            return f"no answer from {self._where()} in {timeout:.0f} s"
+        return self.connect_error
 
     def worker_pid(self, run_id: str) -> int | None:
         return None  # the run trains on the cluster, in no process of this machine
@@ -114,6 +124,7 @@ class RayEngine:
                      ignore_reinit_error=True)
         self._mailbox = Mailbox.remote()
         self._resize()
+        self._ever_connected = True
 
     def _resize(self) -> None:
         cpus = ray.cluster_resources().get("CPU", 0)
@@ -132,7 +143,9 @@ class RayEngine:
         try:
             self._connect()
         except Exception as exc:  # no cluster now: the first queued run tries again, or fails with the reason
-            print(f"lstm-playground: {self._where()} cannot be reached: {_plain(exc)}", flush=True)
+            self.connect_error = _plain(exc)
+            print(f"lstm-playground: {self._where()} cannot be reached: {self.connect_error}", file=sys.stderr,
+                  flush=True)
         self._connected.set()
         while not self._closed.is_set():
             self._wake.wait(POLL_SECONDS)
@@ -221,7 +234,7 @@ class RayEngine:
         with self._lock:
             lost, self._tasks = list(self._tasks), {}
             self._stops_sent.clear()
-        reason = f"{self._where()} went away: {_plain(exc)}"
+        reason = f"{self._where()} {'went away' if self._ever_connected else 'cannot be reached'}: {_plain(exc)}"
         for run_id in lost:
             store.fail(run_id, reason)
         self._mailbox = None

@@ -118,6 +118,20 @@ def test_the_servers_engine_is_the_ray_engine_when_the_variable_names_a_cluster(
     assert done.stdout.split()[-4:] == ["RayEngine", cluster, "completed", "2"]
 
 
+def test_a_cluster_out_of_reach_is_refused_with_sweep010_before_anything_is_queued(repo, tmp_path):
+    # Nothing listens there: Ray Client gives up after its own retries (about 30 s).
+    env = {**os.environ, "PYTHONPATH": str(repo), "LSTM_PLAYGROUND_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "lstm_core", "sweep", "sample:noisy_seasonal", "--grid", "units=4,8",
+                           "--epochs", "2", "--store", "--ray", "ray://127.0.0.1:9", "--json"],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    [finding] = [f for f in report["findings"] if f["code"] == "SWEEP010"]
+    assert finding["title"] == "The Ray cluster at ray://127.0.0.1:9 cannot be reached"
+    assert "nothing was queued" in finding["detail"] and "Traceback" not in done.stderr
+    assert RunStore(tmp_path).list_runs("cli") == [] and "runs" not in report
+
+
 def test_without_the_ray_package_ray_is_refused_with_sweep009(repo, tmp_path):
     # An installation without the extra: `import ray` fails.
     code = ("import sys; sys.modules['ray'] = None; from lstm_core.cli import main; "
