@@ -473,14 +473,7 @@ def _print(report: dict, as_json: bool) -> None:
     if "metrics" in report and not text_lm and "accuracy" in report["metrics"]["model"]:
         _print_classification(report)
     elif "metrics" in report and not text_lm:
-        model = report["metrics"]["model"]
-        print(f"model: MAE {model['mae']:.4g}  RMSE {model['rmse']:.4g}  MAPE {_pct(model['mape'])}")
-        for name, values in report["metrics"]["baselines"].items():
-            print(f"{name}: MAE {values['mae']:.4g}  RMSE {values['rmse']:.4g}  MAPE {_pct(values['mape'])}")
-        if any(m["mape"] is None for m in [model, *report["metrics"]["baselines"].values()]):
-            from .results import MAPE_UNDEFINED
-
-            print(f"MAPE —: {MAPE_UNDEFINED}")
+        _print_forecast_metrics(report["metrics"])
         print(report["verdict"])
         band = report.get("intervals")
         if band and band["coverage"] is not None:
@@ -498,6 +491,21 @@ def _print(report: dict, as_json: bool) -> None:
         print(f"wrote {label}: {path}")
     if "run_id" in report:
         print(f"stored as run {report['run_id']} in {report['store']}")
+
+
+def _print_forecast_metrics(metrics: dict) -> None:
+    """One line a model (the LSTM, then each baseline), then why any "—" could not be computed."""
+    rows = {"model": metrics["model"], **metrics["baselines"]}
+    for name, values in rows.items():
+        print(f"{name}: MAE {values['mae']:.4g}  RMSE {values['rmse']:.4g}  MASE {_number(values.get('mase'))}  "
+              f"sMAPE {_pct(values.get('smape'))}  MAPE {_pct(values.get('mape'))}")
+    from .results import UNDEFINED
+
+    for key, label in (("mase", "MASE"), ("smape", "sMAPE"), ("mape", "MAPE")):
+        if any(values.get(key) is None for values in rows.values()):
+            reason = next((values["undefined"][key] for values in rows.values()
+                           if key in values.get("undefined", {})), UNDEFINED[key])
+            print(f"{label} —: {reason}")
 
 
 def _number(value) -> str:

@@ -80,20 +80,46 @@ def _live(parent_key: str) -> None:
                  help="Stops every fold still queued or training; finished folds keep their scores.")
 
 
-def draw_backtest(batch: dict, records: list, x, series) -> None:
+def finished_summary(record) -> dict | None:
+    """The scores of the run's last backtest once every fold has ended and one at least was scored, else None."""
+    batch = latest_batch(record)
+    if not batch:
+        return None
+    records = [run_store().get(run_id) for run_id in batch["runs"]]
+    if any(r is not None and r.active for r in records):
+        return None
+    summary = _summary(batch, records)
+    return summary if summary["rows"] else None
+
+
+def lstm_won(summary: dict) -> bool:
+    """Whether the LSTM's mean score over the folds beat every baseline's (MASE, or MAE where MASE is missing)."""
+    means = summary["mean"]
+    if "LSTM" not in means:
+        return False
+    unit = "mase" if means["LSTM"]["mase"] is not None else "mae"
+    others = [m[unit] for name, m in means.items() if name != "LSTM" and m[unit] is not None]
+    return means["LSTM"][unit] is not None and bool(others) and means["LSTM"][unit] < min(others)
+
+
+def _summary(batch: dict, records: list) -> dict:
     folds = [_fold(entry, config) for entry, config in zip(batch["folds"], batch["configs"], strict=True)]
     metrics = [r.metrics if r is not None and r.metrics and "model" in r.metrics else None for r in records]
-    summary = summarise(folds, metrics)
+    return summarise(folds, metrics)
+
+
+def draw_backtest(batch: dict, records: list, x, series) -> None:
+    summary = _summary(batch, records)
     if not summary["rows"]:
         st.warning("No fold of the last backtest finished, so there are no scores.")
         return
-    (st.success if summary["verdict"].startswith("Over the folds the LSTM beat") else st.warning)(summary["verdict"])
+    (st.success if lstm_won(summary) else st.warning)(summary["verdict"])
     shown, footnote = backtest_table(summary)
     st.dataframe(shown, width="stretch", hide_index=True)
     if footnote:
         st.caption(footnote)
-    if summary["finished"] < len(folds):
-        st.caption(f"{len(folds) - summary['finished']} fold(s) did not finish; the means are over the others.")
+    if summary["finished"] < len(records):
+        st.caption(f"{len(records) - summary['finished']} fold(s) did not finish; the means are over the others.")
     st.plotly_chart(charts.backtest_chart(list(x), series, batch["folds"]), width="stretch")
 
 

@@ -12,7 +12,7 @@ from lstm_core.pipeline import Prepared
 from lstm_core.runs import changed_settings, config_value, show_value
 
 from . import charts
-from .backtest import backtest_part
+from .backtest import backtest_part, finished_summary, lstm_won
 from .classification import render_classification_results
 from .export import export_part
 from .findings import plain, render_findings
@@ -26,6 +26,18 @@ STATUS_TEXT = {
     "error": "Training failed",
     "cancelled": "Run cancelled before it started",
 }
+
+
+def headline(record, report) -> None:
+    """The verdict on top: the folds' once a backtest has finished (one slice can flatter or wrong a model), with
+    the test slice's after it; the test slice's alone before."""
+    folds = finished_summary(record) if record.source != "backtest" else None
+    if folds is not None:
+        (st.success if lstm_won(folds) else st.warning)(
+            f"{folds['verdict']} On the test part alone: {report.verdict}")
+        return
+    beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())
+    (st.success if beat else st.warning)(report.verdict)
 
 
 def render_results(record, current_config=None) -> None:
@@ -57,8 +69,7 @@ def render_results(record, current_config=None) -> None:
         model_part(record)
         export_part(record)
         return
-    beat = report.metrics["model"]["mae"] < min(b["mae"] for b in report.metrics["baselines"].values())
-    (st.success if beat else st.warning)(report.verdict)
+    headline(record, report)
     shown, footnote = metrics_table(report.metrics)
     helps = column_help(report.metrics)
     st.dataframe(shown, width="stretch", column_config={

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
-from appdriver import RUN_TIMEOUT, shown_record
+from appdriver import RUN_TIMEOUT, finish, shown_record
 from appdriver import train as train_run
 from streamlit.testing.v1 import AppTest
 
@@ -30,6 +31,8 @@ def test_intervals_fan_coverage_and_a_backtest_through_the_page(app):
         app.number_input(key=f"cfg.{field}").set_value(value)
     train_run(app.run())
     record = shown_record(app)
+    # Before a backtest, the verdict on top is the test part's alone.
+    assert not any(box.value.startswith("Over the folds") for box in [*app.success, *app.warning])
 
     # The coverage sentence at the default level, and the test part's shaded band at that level.
     line = coverage_line(app)
@@ -67,7 +70,61 @@ def test_intervals_fan_coverage_and_a_backtest_through_the_page(app):
     assert {"LSTM", "persistence", "seasonal naive", "ETS"} <= set(table["model"])
     # Drawn as text: a number, or "—" with its reason below; never "None".
     assert (table["MASE"].astype(float) > 0).all() and "None" not in table.to_string()
-    assert any(box.value.startswith("Over the folds") for box in [*app.success, *app.warning])
+    # The verdict on top is now the folds', the one test slice's after it; the backtest's own box below.
+    verdicts = [box.value for box in [*app.success, *app.warning] if box.value.startswith("Over the folds")]
+    assert len(verdicts) == 2 and verdicts[0].endswith(f"On the test part alone: {record.verdict}"), verdicts
+    assert verdicts[1] == verdicts[0].split(" On the test part alone: ")[0]
     assert "Backtest: each fold's test part" in charts(app)
     # The page still shows the run that was backtested, not its fold.
     assert shown_record(app).key == record.key
+
+
+def wait_until(condition) -> None:
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def test_a_backtest_shows_its_progress_and_stops_keeping_what_finished(app):
+    from lstm_core.jobs import engine
+    from lstm_core.store import RunStore
+
+    for field, value in {"epochs": 60, "units": 4}.items():
+        app.number_input(key=f"cfg.{field}").set_value(value)
+    app.checkbox(key="cfg.early_stopping").set_value(False)
+    # The run itself is stopped after two epochs (it keeps its results); its folds would train 60 epochs each.
+    app.run().button(key="train").click().run()
+    store = RunStore()
+    run_id = app.session_state["shown_run"]
+    wait_until(lambda: store.get(run_id).epochs >= 2)
+    engine().stop(run_id)
+    finish(app)
+    record = shown_record(app)
+    app.number_input(key="backtest_folds").set_value(3).run()
+    app.button(key="backtest_run").click().run()
+    [batch] = store.events(record.key, "backtest")
+    wait_until(lambda: store.get(batch["runs"][0]).epochs >= 2)
+    app.run()
+    assert not app.exception, app.exception
+    [bar] = [p for p in app.get("progress") if "Backtest:" in p.proto.text]
+    assert re.match(r"Backtest: 0 of 3 folds done · Run #\d+ · epoch \d+/60 · ", bar.proto.text), bar.proto.text
+    assert app.button(key="backtest_stop") and not [b for b in app.button if b.key == "backtest_run"]
+
+    app.button(key="backtest_stop").click().run()
+    assert not app.exception, app.exception
+    wait_until(lambda: not any(store.get(r).active for r in batch["runs"]))
+    statuses = [store.get(r).status for r in batch["runs"]]
+    assert statuses[0] == "stopped_early" and set(statuses[1:]) <= {"cancelled", "stopped_early"}, statuses
+    assert "backtest stopped by you" in store.get(batch["runs"][0]).reason
+    app.run()
+    assert not app.exception, app.exception
+    # The stopped fold keeps what it learnt: it is scored, the table says how many folds did not finish, and the
+    # backtest can be run again.
+    # (two folds train at once on a pool of two, so the second may have started and been stopped too)
+    scored = {str(number) for number, status in enumerate(statuses, 1) if status == "stopped_early"}
+    [table] = [d.value for d in app.dataframe if "fold" in d.value.columns]
+    assert set(table["fold"]) == scored | {"mean"}
+    unscored = 3 - len(scored)
+    assert any(c.value == f"{unscored} fold(s) did not finish; the means are over the others." for c in app.caption)
+    assert not app.button(key="backtest_run").disabled

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 
 import pytest
@@ -110,6 +111,18 @@ def test_options_override_the_config_file(cli, tmp_path):
     report = report_of(cli("check", "sample:noisy_seasonal", "--config", path, "--timesteps", "20", "--json"))
     assert report["config"]["timesteps"] == 20
     assert report["config"]["units"] == 4
+
+
+def test_train_prints_every_models_scale_free_metrics_as_text_and_why_one_is_missing(cli, tmp_path):
+    result = cli("train", "sample:noisy_seasonal", "--epochs", "1", "--units", "4", "--out", tmp_path / "run")
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    lines = {line.split(":")[0]: line for line in result.stdout.splitlines() if ": MAE " in line}
+    assert set(lines) == {"model", "persistence", "seasonal_naive", "ets"}
+    for line in lines.values():
+        assert re.search(r"MASE \d[\d.]*  sMAPE \d[\d.]* %  MAPE —$", line), line
+    # The series crosses zero, so MAPE is "—" for every model: the reason is given once, in words.
+    assert "MAPE —: MAPE cannot be computed on this test part" in result.stdout
+    assert "MASE —" not in result.stdout and "None" not in result.stdout
 
 
 def test_train_a_sample_writes_model_and_config(cli, tmp_path):

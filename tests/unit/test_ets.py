@@ -68,3 +68,35 @@ def test_a_second_fit_on_the_same_rows_is_the_kept_one_and_other_rows_are_fit_af
         fit_ets(seasonal_series(rows=40, seed=100 + seed), season=0)
     assert ets.kept_fits() == ets.KEPT_FITS
     assert fit_ets(series[:120], season=12) is not first
+
+
+def test_the_reports_ets_is_fit_on_the_train_rows_only_through_evaluate():
+    # The forecast report's path (prepare → evaluate), with a real Keras model: the same series twice, the second
+    # with its test part shifted by +40. A fit that saw the test rows would choose other parameters for the second;
+    # the report's ETS must be the fit of the train rows alone, identical in both, run forward over each series.
+    import keras
+    import pandas as pd
+
+    from lstm_core.config import RunConfig
+    from lstm_core.data import load_csv
+    from lstm_core.pipeline import evaluate, prepare, train_rows
+    from lstm_core.samples import sample_csv
+
+    frame = pd.read_csv(__import__("io").BytesIO(sample_csv("noisy_seasonal")))
+    config = RunConfig(target="value", season=24, timesteps=24, missing="interpolate")
+    persistence = keras.Sequential([keras.Input((24, 1)), keras.layers.Lambda(lambda x: x[:, -1, :])])
+    reports = []
+    for shift in (0.0, 40.0):
+        shifted = frame.copy()
+        test_start = len(shifted) - round(len(shifted) * config.test_fraction)
+        shifted.loc[test_start:, "value"] += shift
+        prepared = prepare(load_csv(shifted.to_csv(index=False).encode(), "shifted.csv"), config)
+        reports.append((prepared, evaluate(prepared, persistence)))
+    (plain, before), (moved, after) = reports
+    assert train_rows(plain) == train_rows(moved) and moved.values[-1, 0] - plain.values[-1, 0] == pytest.approx(40)
+    alone = fit_ets(plain.values[:train_rows(plain), 0], 24).to_dict()
+    assert before.ets == alone and after.ets == alone
+    fit = fit_ets(plain.values[:train_rows(plain), 0], 24)
+    for prepared, report in reports:
+        np.testing.assert_allclose(report.baselines["ets"],
+                                   ets_forecasts(fit, prepared.values[:, 0], report.target_rows, 1), rtol=1e-12)

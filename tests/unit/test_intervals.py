@@ -109,3 +109,36 @@ def test_step_one_of_the_recursive_calibration_is_the_direct_validation_error(no
     np.testing.assert_allclose(first[-len(rows):], target[rows] - predicted, rtol=1e-4, atol=1e-5)
     # Earlier origins (windows reaching back into the train rows) add step-1 errors on the first validation rows.
     assert len(first) == len(rows) + noisy_prepared.config.timesteps
+
+
+def test_the_forecasts_fan_widens_with_the_step_where_errors_grow_with_it():
+    # A random walk forecast by persistence (a real Keras model that repeats the last value it sees): the error k
+    # steps ahead is a sum of k steps, so its spread grows like √k. The widths of the fan, calibrated step by step on
+    # the validation part, must grow the same way; one width for every step (the step-1 width reused) would not.
+    import keras
+    import pandas as pd
+
+    from lstm_core.config import RunConfig
+    from lstm_core.data import load_csv
+    from lstm_core.pipeline import prepare
+
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=1200, freq="D").strftime("%Y-%m-%d"),
+                          "value": 100 + np.cumsum(rng.normal(0, 1, 1200))})
+    dataset = load_csv(frame.to_csv(index=False).encode(), "walk.csv")
+    prepared = prepare(dataset, RunConfig(target="value", timesteps=8, season=0, missing="interpolate"))
+    persistence = keras.Sequential([keras.Input((8, 1)), keras.layers.Lambda(lambda x: x[:, -1, :])])
+    errors = future_errors(prepared, persistence, 25)
+    rows, predicted = part_predictions(prepared, persistence, "val")
+    target = prepared.values[:, 0]
+    np.testing.assert_allclose(errors[0][-len(rows):], target[rows] - predicted, atol=1e-3)
+    origins = np.arange(20) + prepared.windows.split.val[0] - 1  # the first origins: the last train row on
+    np.testing.assert_allclose(errors[3][:20], target[origins + 4] - target[origins], atol=1e-3)
+    intervals = interval_summary(target[rows] - predicted, target[rows], predicted, errors)
+    widths = intervals["levels"][80]["future_widths"]
+    assert len(widths) == 25
+    assert widths[0] == pytest.approx(intervals["levels"][80]["width"], rel=0.05)
+    assert np.mean(widths[20:]) > 3 * np.mean(widths[:2]), widths  # √21…√25 ≈ 4.6–5 times step 1
+    assert np.corrcoef(np.arange(25), widths)[0, 1] > 0.9, "wider, step after step"
+    band = forecast_band(intervals, 80, np.zeros(25))
+    assert band["upper"][-1] > 3 * band["upper"][0]

@@ -63,6 +63,26 @@ def test_a_submitted_run_trains_in_a_worker_and_everything_lands_in_the_store(en
     assert record.started >= record.created and record.finished >= record.started
 
 
+def test_an_interval_far_from_its_coverage_reaches_the_stored_run_as_result001(engine):
+    # A series whose noise grows fivefold in its test part: an interval calibrated on the validation part is far
+    # too narrow there. The worker's scoring must put RESULT001 in the store, where the page and the CLI read it.
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    rows = np.arange(600)
+    noise = rng.normal(0, 0.1, 600) * np.where(rows >= 510, 5.0, 1.0)
+    frame = pd.DataFrame({"step": rows, "value": np.sin(2 * np.pi * rows / 20) + noise})
+    config = RunConfig(target="value", season=20, units=4, epochs=2, batch_size=32, timesteps=20)
+    run_id = engine.submit(WS, config, frame.to_csv(index=False).encode(), "noise_grows.csv", "csv")
+    assert wait_for(engine.store, run_id, timeout=180) == "completed"
+    findings = [f for f in engine.record(run_id).findings if f.code == "RESULT001"]
+    assert findings, [f.code for f in engine.record(run_id).findings]
+    worst = min(findings, key=lambda f: f.evidence["coverage"])
+    assert worst.evidence["coverage"] < worst.evidence["level"] - 10 and "too narrow" in worst.detail
+    assert worst.evidence["test_points"] >= 20 and worst.epoch is None  # a finding on the results, not an epoch
+
+
 def test_stop_from_another_process_ends_a_run_within_moments_and_keeps_its_curve(engine):
     run_id = submit(engine, LONG)
     until(lambda: engine.record(run_id).epochs >= 1, what="the first epoch")
