@@ -43,7 +43,7 @@ def ray_available() -> bool:
     return True
 
 
-def ray_engine(store, address: str | None = None, claims=None):
+def ray_engine(store, address: str | None = None, claims=None, **settings):
     """A Ray engine over `store` on the cluster at `address` (default: LSTM_PLAYGROUND_RAY_ADDRESS; "local" or none
     starts one on this machine). Raises ProblemError SWEEP009 when the Ray extra is not installed."""
     if not ray_available():
@@ -56,7 +56,7 @@ def ray_engine(store, address: str | None = None, claims=None):
     from .ray_backend import RayEngine
 
     address = (os.environ.get(RAY_VARIABLE, "") if address is None else address).strip()
-    return RayEngine(store, None if address in ("", "local") else address, claims=claims)
+    return RayEngine(store, None if address in ("", "local") else address, claims=claims, **settings)
 
 
 __all__ = ["RAY_VARIABLE", "LocalEngine", "describe_exit", "engine", "execute_run", "prepare_from", "ray_available",

@@ -26,6 +26,9 @@ from .ray_task import Mailbox, train_on_ray
 
 # Waiting longer than this for the cluster to answer means it has gone.
 ANSWER_SECONDS = 60.0
+# A call to the cluster that has not returned after this long (ANSWER_SECONDS and a margin) means it is gone, even
+# if the call never returns.
+STUCK_MARGIN = 15.0
 # The cluster's size (it may grow or shrink) is read again this often.
 SIZE_SECONDS = 30.0
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -35,12 +38,14 @@ class RayEngine:
     """submit / stop / status / events for runs trained on the Ray cluster at `address`."""
 
     def __init__(self, store: RunStore, address: str | None = None, cpus: float | None = None,
-                 claims: Callable[[str], bool] | None = None, prune_every: float = PRUNE_SECONDS):
+                 claims: Callable[[str], bool] | None = None, prune_every: float = PRUNE_SECONDS,
+                 answer_seconds: float = ANSWER_SECONDS):
         self.store = store
         self.address = address  # None: a Ray cluster started on this machine
         self.cpus = cpus or limit("ray_cpus_per_run")
         self.claims = claims
         self.prune_every = prune_every
+        self.answer_seconds = answer_seconds
         self.size = 0
         self._sized = 0.0
         self._tasks: dict[str, ray.ObjectRef] = {}
@@ -56,8 +61,12 @@ class RayEngine:
         store.recover(_pid_alive)
         store.prune()
         self._pruned = time.monotonic()
-        self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-ray-dispatcher", daemon=True)
+        self._generation = 0
+        self._step_started: float | None = None
+        self._thread = threading.Thread(target=self._dispatch, args=(0,), name="lstm-playground-ray-dispatcher",
+                                        daemon=True)
         self._thread.start()
+        threading.Thread(target=self._watch, name="lstm-playground-ray-watchdog", daemon=True).start()
 
     # The interface shared with the local engine.
 
@@ -136,27 +145,56 @@ class RayEngine:
 
     # The dispatcher.
 
-    def _dispatch(self) -> None:
+    def _dispatch(self, generation: int) -> None:
         # Every call to Ray is made from this thread: one that started Ray and then ended (a page's script run
-        # does) left the cluster's answers unread.
+        # does) left the cluster's answers unread. A dispatcher stuck in a call that never returns (a connection
+        # torn down under it) is replaced by the watchdog; `generation` tells it so when it wakes.
         store = RunStore(self.store.home)  # this thread's own connection
+        first = True
+        while not self._closed.is_set() and generation == self._generation:
+            if not first:
+                self._wake.wait(POLL_SECONDS)
+                self._wake.clear()
+            self._step_started = time.monotonic()
+            try:
+                if first:
+                    self._first_connect()
+                else:
+                    self._step(store)
+            except Exception as exc:  # the cluster went away or stopped answering: the runs on it failed
+                if generation == self._generation:
+                    self._lost(store, exc)
+            finally:
+                self._step_started = None
+                if first:
+                    first = False
+                    self._connected.set()
+            if time.monotonic() - self._pruned >= self.prune_every:
+                self._pruned = time.monotonic()
+                store.prune()
+
+    def _first_connect(self) -> None:
         try:
             self._connect()
         except Exception as exc:  # no cluster now: the first queued run tries again, or fails with the reason
             self.connect_error = _plain(exc)
             print(f"lstm-playground: {self._where()} cannot be reached: {self.connect_error}", file=sys.stderr,
                   flush=True)
-        self._connected.set()
-        while not self._closed.is_set():
-            self._wake.wait(POLL_SECONDS)
-            self._wake.clear()
-            try:
-                self._step(store)
-            except Exception as exc:  # the cluster went away or stopped answering: the runs on it failed
-                self._lost(store, exc)
-            if time.monotonic() - self._pruned >= self.prune_every:
-                self._pruned = time.monotonic()
-                store.prune()
+
+    def _watch(self) -> None:
+        """Fail the runs of a cluster that stopped answering, even when the call waiting for it never returns."""
+        store = RunStore(self.store.home)
+        while not self._closed.wait(1.0):
+            started = self._step_started
+            stuck = self.answer_seconds + STUCK_MARGIN
+            if started is None or time.monotonic() - started < stuck:
+                continue
+            self._generation += 1
+            self._lost(store, TimeoutError(f"no answer in {stuck:.0f} s"), from_watchdog=True)
+            self._step_started = None
+            self._thread = threading.Thread(target=self._dispatch, args=(self._generation,), daemon=True,
+                                            name="lstm-playground-ray-dispatcher")
+            self._thread.start()
 
     def _step(self, store: RunStore) -> None:
         if self._mailbox is None:
@@ -195,12 +233,12 @@ class RayEngine:
             if reason is None and store.status(run_id) is None:
                 reason = "the run was deleted"
             if reason:
-                ray.get(self._mailbox.stop.remote(run_id, reason), timeout=ANSWER_SECONDS)
+                ray.get(self._mailbox.stop.remote(run_id, reason), timeout=self.answer_seconds)
                 self._stops_sent.add(run_id)
 
     def _replay(self, store: RunStore) -> None:
         """Write what the tasks wrote into this store, under the runs' ids here."""
-        for run_id, messages in ray.get(self._mailbox.collect.remote(), timeout=ANSWER_SECONDS).items():
+        for run_id, messages in ray.get(self._mailbox.collect.remote(), timeout=self.answer_seconds).items():
             for name, args, kwargs in messages:
                 try:
                     getattr(store, name)(run_id, *args, **kwargs)
@@ -220,7 +258,7 @@ class RayEngine:
             if task not in done:
                 continue
             try:
-                ray.get(task, timeout=ANSWER_SECONDS)
+                ray.get(task, timeout=self.answer_seconds)
             except ray.exceptions.RayError as exc:
                 store.fail(run_id, f"the Ray task training it failed: {_plain(exc)}")
             # A task that ended without its last word (killed) leaves the run running: it failed.
@@ -230,7 +268,7 @@ class RayEngine:
                 self._tasks.pop(run_id, None)
                 self._stops_sent.discard(run_id)
 
-    def _lost(self, store: RunStore, exc: Exception) -> None:
+    def _lost(self, store: RunStore, exc: Exception, from_watchdog: bool = False) -> None:
         with self._lock:
             lost, self._tasks = list(self._tasks), {}
             self._stops_sent.clear()
@@ -239,7 +277,7 @@ class RayEngine:
             store.fail(run_id, reason)
         self._mailbox = None
         self.size = 0
-        if self._owns_ray:  # a connection to a lost cluster is dropped, so the next try connects afresh
+        if self._owns_ray and not from_watchdog:  # a lost cluster's connection is dropped: the next try is afresh
             with contextlib.suppress(Exception):
                 ray.shutdown()
         # Without a cluster, queued runs would wait for ever: they end now, with the same reason.
