@@ -104,7 +104,9 @@ def lstm_won(summary: dict) -> bool:
 
 def _summary(batch: dict, records: list) -> dict:
     folds = [_fold(entry, config) for entry, config in zip(batch["folds"], batch["configs"], strict=True)]
-    metrics = [r.metrics if r is not None and r.metrics and "model" in r.metrics else None for r in records]
+    # A fold stopped by the user is left out: its model is half-trained, and its scores would drag the means.
+    metrics = [r.metrics if r is not None and r.metrics and "model" in r.metrics and not r.stop_requested else None
+               for r in records]
     return summarise(folds, metrics)
 
 

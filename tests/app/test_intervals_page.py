@@ -86,7 +86,7 @@ def wait_until(condition) -> None:
         time.sleep(0.2)
 
 
-def test_a_backtest_shows_its_progress_and_stops_keeping_what_finished(app):
+def test_a_backtest_shows_its_progress_and_stops_scoring_no_half_trained_fold(app):
     from lstm_core.jobs import engine
     from lstm_core.store import RunStore
 
@@ -119,12 +119,9 @@ def test_a_backtest_shows_its_progress_and_stops_keeping_what_finished(app):
     assert "backtest stopped by you" in store.get(batch["runs"][0]).reason
     app.run()
     assert not app.exception, app.exception
-    # The stopped fold keeps what it learnt: it is scored, the table says how many folds did not finish, and the
-    # backtest can be run again.
-    # (two folds train at once on a pool of two, so the second may have started and been stopped too)
-    scored = {str(number) for number, status in enumerate(statuses, 1) if status == "stopped_early"}
-    [table] = [d.value for d in app.dataframe if "fold" in d.value.columns]
-    assert set(table["fold"]) == scored | {"mean"}
-    unscored = 3 - len(scored)
-    assert any(c.value == f"{unscored} fold(s) did not finish; the means are over the others." for c in app.caption)
+    # A fold stopped half-way is not scored (its model is half-trained): no fold finished, so there is no table and
+    # no fold verdict on top, and the backtest can be run again.
+    assert not [d for d in app.dataframe if "fold" in d.value.columns]
+    assert any(w.value == "No fold of the last backtest finished, so there are no scores." for w in app.warning)
+    assert not any(box.value.startswith("Over the folds") for box in [*app.success, *app.warning])
     assert not app.button(key="backtest_run").disabled
