@@ -244,6 +244,7 @@ def test_pressing_train_again_during_a_run_keeps_the_first(app):
     from lstm_core.store import RunStore
 
     settings(app, epochs=200, units=4)
+    app.checkbox(key="cfg.early_stopping").set_value(False)  # it must still train when the second run has ended
     app.button(key="train").click().run()
     first = app.session_state["shown_run"]
     settings(app, epochs=1)
