@@ -23,6 +23,7 @@ from ..compiled import shape_hint
 from ..config import RunConfig
 from ..limits import limit
 from ..store import RunStore
+from .engine_base import StoreEngine
 from .spawning import spawn_context
 from .worker import worker_main
 
@@ -56,7 +57,7 @@ class Worker:
         return self.run_id is None and not self.retiring
 
 
-class LocalEngine:
+class LocalEngine(StoreEngine):
     """submit / stop / status / events for runs trained by this machine's worker processes."""
 
     def __init__(self, store: RunStore, size: int | None = None, worker_runs: int | None = None,
@@ -86,26 +87,7 @@ class LocalEngine:
         self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-dispatcher", daemon=True)
         self._thread.start()
 
-    # The interface shared with other engines.
-
-    def submit(self, workspace: str, config, data: bytes, data_name: str, reader: str, data_id: str = "",
-               parent: int | None = None, source: str = "page") -> str:
-        """Queue a run; returns its id at once. The data is stored by content first."""
-        digest = self.store.put_data(data)
-        record = self.store.create_run(workspace, config, digest, data_name, reader, data_id, parent, source)
-        self._wake()
-        return record.key
-
-    def stop(self, run_id: str, reason: str = "stopped by you") -> str | None:
-        status = self.store.request_stop(run_id, reason)
-        self._wake()
-        return status
-
-    def status(self, run_id: str) -> str | None:
-        return self.store.status(run_id)
-
-    def record(self, run_id: str):
-        return self.store.get(run_id)
+    # submit / stop / status / record: StoreEngine's.
 
     def pool_state(self) -> dict:
         with self._lock:

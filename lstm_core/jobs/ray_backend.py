@@ -21,6 +21,7 @@ import ray
 
 from ..limits import limit
 from ..store import RunStore
+from .engine_base import StoreEngine
 from .pool import POLL_SECONDS, PRUNE_SECONDS, _pid_alive
 from .ray_task import Mailbox, train_on_ray
 
@@ -34,7 +35,7 @@ SIZE_SECONDS = 30.0
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
-class RayEngine:
+class RayEngine(StoreEngine):
     """submit / stop / status / events for runs trained on the Ray cluster at `address`."""
 
     def __init__(self, store: RunStore, address: str | None = None, cpus: float | None = None,
@@ -51,7 +52,7 @@ class RayEngine:
         self._tasks: dict[str, ray.ObjectRef] = {}
         self._stops_sent: set[str] = set()
         self._lock = threading.Lock()
-        self._wake = threading.Event()
+        self._woken = threading.Event()
         self._closed = threading.Event()
         self._mailbox = None
         self._owns_ray = False
@@ -68,31 +69,16 @@ class RayEngine:
         self._thread.start()
         threading.Thread(target=self._watch, name="lstm-playground-ray-watchdog", daemon=True).start()
 
-    # The interface shared with the local engine.
-
-    def submit(self, workspace: str, config, data: bytes, data_name: str, reader: str, data_id: str = "",
-               parent: int | None = None, source: str = "page") -> str:
-        digest = self.store.put_data(data)
-        record = self.store.create_run(workspace, config, digest, data_name, reader, data_id, parent, source)
-        self._wake.set()
-        return record.key
-
-    def stop(self, run_id: str, reason: str = "stopped by you") -> str | None:
-        status = self.store.request_stop(run_id, reason)
-        self._wake.set()
-        return status
-
-    def status(self, run_id: str) -> str | None:
-        return self.store.status(run_id)
-
-    def record(self, run_id: str):
-        return self.store.get(run_id)
+    # submit / stop / status / record: StoreEngine's.
 
     def pool_state(self) -> dict:
         with self._lock:
             training = len(self._tasks)
         return {"size": self.size, "workers": training, "training": training, "warm": 0, "pids": [], "replaced": [],
                 "backend": "ray", "address": self.address or "local"}
+
+    def _wake(self) -> None:
+        self._woken.set()
 
     def reachable(self, timeout: float = 120.0) -> str | None:
         """Wait for the first connection to the cluster; None when it was made, else why it failed."""
@@ -110,7 +96,7 @@ class RayEngine:
             running = list(self._tasks)
         for run_id in running:
             self.store.request_stop(run_id, "the server was shut down")
-        self._wake.set()
+        self._wake()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
@@ -118,7 +104,7 @@ class RayEngine:
                     break
             time.sleep(POLL_SECONDS)
         self._closed.set()
-        self._wake.set()
+        self._wake()
         self._thread.join(timeout)
 
     # Talking to the cluster.
@@ -153,8 +139,8 @@ class RayEngine:
         first = True
         while not self._closed.is_set() and generation == self._generation:
             if not first:
-                self._wake.wait(POLL_SECONDS)
-                self._wake.clear()
+                self._woken.wait(POLL_SECONDS)
+                self._woken.clear()
             self._step_started = time.monotonic()
             try:
                 if first:

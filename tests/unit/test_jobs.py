@@ -6,9 +6,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
+from waiting import until
 
 from lstm_core.config import RunConfig
 from lstm_core.jobs import LocalEngine, wait_for
@@ -25,16 +25,6 @@ LONG = TINY.replace(epochs=400)
 
 def submit(engine: LocalEngine, config: RunConfig = TINY) -> str:
     return engine.submit(WS, config, DATA, "noisy_seasonal.csv", "csv", "sample:noisy_seasonal")
-
-
-def until(condition, timeout: float = 120.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

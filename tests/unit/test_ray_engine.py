@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from waiting import until
 
 ray = pytest.importorskip("ray", reason="the Ray extra (requirements-ray.txt) is not installed")
 
@@ -25,16 +26,6 @@ DATA = sample_csv("noisy_seasonal")
 BASE = RunConfig(target="value", season=24, units=8, epochs=4, batch_size=32, timesteps=12, rows_used=400)
 # Long enough to be stopped or lost mid-way.
 LONG = BASE.replace(epochs=300, early_stopping=False)
-
-
-def until(condition, timeout: float = 120.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from waiting import until
 
 from lstm_core.config import RunConfig
 from lstm_core.findings import Finding, ProblemError
@@ -46,16 +47,6 @@ LONG = BASE.replace(epochs=100, timesteps=12, early_stopping=False)
 
 def submit(engine, plan) -> str:
     return submit_sweep(engine, WS, plan, DATA, "noisy_seasonal.csv", "csv", "sample:noisy_seasonal")
-
-
-def until(condition, timeout: float = 120.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

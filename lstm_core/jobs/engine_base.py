@@ -1,0 +1,33 @@
+"""What every job engine shares: runs are queued in, stopped through and read back from the run store. An engine
+adds its dispatcher, woken by `_wake()` when there is something new to do."""
+
+from __future__ import annotations
+
+from ..store import RunStore
+
+
+class StoreEngine:
+    store: RunStore
+
+    def submit(self, workspace: str, config, data: bytes, data_name: str, reader: str, data_id: str = "",
+               parent: int | None = None, source: str = "page") -> str:
+        """Queue a run; returns its id at once. The data is stored by content first."""
+        digest = self.store.put_data(data)
+        record = self.store.create_run(workspace, config, digest, data_name, reader, data_id, parent, source)
+        self._wake()
+        return record.key
+
+    def stop(self, run_id: str, reason: str = "stopped by you") -> str | None:
+        """A queued run is cancelled at once; a running one stops after its current batch."""
+        status = self.store.request_stop(run_id, reason)
+        self._wake()
+        return status
+
+    def status(self, run_id: str) -> str | None:
+        return self.store.status(run_id)
+
+    def record(self, run_id: str):
+        return self.store.get(run_id)
+
+    def _wake(self) -> None:
+        raise NotImplementedError
