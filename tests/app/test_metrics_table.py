@@ -54,7 +54,7 @@ def test_the_page_draws_the_dash_with_its_reason_as_the_columns_tooltip(tmp_path
                                            for label in shown.columns})
         st.caption(footnote)
 
-    at = AppTest.from_function(page).run()
+    at = AppTest.from_function(page, default_timeout=60).run()
     assert not at.exception, at.exception
     assert at.caption[0].value == "—: because"
     table = at.dataframe[0]
