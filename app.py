@@ -12,22 +12,22 @@ st.title("LSTM Playground")
 st.caption("Train an LSTM on a time series and watch it learn. Mistakes in data, shapes, architecture and "
            "training settings are caught and explained here, with a fix one click away.")
 
-from lstm_core.classify import ClassPrepared, guess_layout, prepare_any  # noqa: E402
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import Dataset, load_csv  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
 from lstm_core.limits import limit  # noqa: E402
-from lstm_core.pipeline import Prepared, default_config  # noqa: E402
-from lstm_core.profile import starting_settings  # noqa: E402
-from lstm_core.samples import (  # noqa: E402
+from lstm_core.sweeps import SWEEP_SETTINGS  # noqa: E402
+from lstm_core.tasks.forecast.pipeline import Prepared, default_config  # noqa: E402
+from lstm_core.tasks.forecast.profile import starting_settings  # noqa: E402
+from lstm_core.tasks.forecast.samples import (  # noqa: E402
     CLASSIFICATION_SAMPLES,
     DEFAULT_SAMPLE,
     SAMPLES,
     classification_sample_csv,
     sample_csv,
 )
-from lstm_core.sweeps import SWEEP_SETTINGS  # noqa: E402
+from lstm_core.tasks.sequences import ClassPrepared, guess_layout, prepare_any  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.classification import data_view, role_controls, summary_line  # noqa: E402
 from ui.controls import column_controls, flag_settings, read_config, settings_sidebar  # noqa: E402

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lstm_core.checks import CheckContext, registered_checks, run_checks
 from lstm_core.checks.data_checks import count_windows
 from lstm_core.config import RunConfig
-from lstm_core.windows import split_rows
+from lstm_core.tasks.forecast.windows import split_rows
 
 ROWS = 100_000
 BUDGET_MS = 50.0

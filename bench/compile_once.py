@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lstm_core.config import RunConfig
 from lstm_core.jobs import LocalEngine, wait_for
-from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
 from lstm_core.store import RunStore
+from lstm_core.tasks.forecast.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
 
 WORKSPACE = "b" * 32
 

@@ -29,8 +29,8 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, open_page, start_server, stop_serv
 
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import load_csv  # noqa: E402
-from lstm_core.pipeline import prepare  # noqa: E402
-from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv  # noqa: E402
+from lstm_core.tasks.forecast.pipeline import prepare  # noqa: E402
+from lstm_core.tasks.forecast.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv  # noqa: E402
 
 
 def default_prepared():

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lstm_core.config import RunConfig
 from lstm_core.data import load_csv
 from lstm_core.lr_finder import find_learning_rate
-from lstm_core.pipeline import prepare
-from lstm_core.samples import SAMPLES, sample_csv
+from lstm_core.tasks.forecast.pipeline import prepare
+from lstm_core.tasks.forecast.samples import SAMPLES, sample_csv
 
 GOAL_SECONDS = 10.0
 

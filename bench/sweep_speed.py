@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lstm_core import jobs
 from lstm_core.config import RunConfig
 from lstm_core.jobs import LocalEngine, wait_for
-from lstm_core.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
 from lstm_core.store import RunStore
 from lstm_core.sweeps import plan_grid, submit_sweep, sweep_state
+from lstm_core.tasks.forecast.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
 
 WORKSPACE = "b" * 32
 GRID = "learning_rate=5e-4,1e-3,2e-3,4e-3"

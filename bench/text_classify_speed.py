@@ -17,9 +17,9 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lstm_core.text.classify import prepare_text_classification, read_text_csv
-from lstm_core.text.classify_model import evaluate_text_classifier, train_text_classifier
-from lstm_core.text.classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
+from lstm_core.tasks.text_classify.model import evaluate_text_classifier, train_text_classifier
+from lstm_core.tasks.text_classify.prepare import prepare_text_classification, read_text_csv
+from lstm_core.tasks.text_classify.samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
 
 
 def one_run(dataset, epochs: int, jit: bool) -> dict:

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 
 from lstm_core.config import RunConfig
+from lstm_core.tasks.forecast.windows import build_windows
 from lstm_core.train import Runner
-from lstm_core.windows import build_windows
 from ui.charts import loss_chart
 
 WINDOWS, TIMESTEPS, UNITS, BATCH = 20_000, 30, 64, 32

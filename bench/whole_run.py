@@ -28,11 +28,11 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, open_page, start_server, stop_server  # noqa: E402
 
-from lstm_core.classify.samples import CLASSIFICATION_SAMPLES  # noqa: E402
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.jobs.tasks import prepare_from  # noqa: E402
-from lstm_core.samples import SAMPLES  # noqa: E402
 from lstm_core.store import RunStore  # noqa: E402
+from lstm_core.tasks.forecast.samples import SAMPLES  # noqa: E402
+from lstm_core.tasks.sequences.samples import CLASSIFICATION_SAMPLES  # noqa: E402
 
 TITLES = {**{name: s.title for name, s in SAMPLES.items()},
           **{name: s.title for name, s in CLASSIFICATION_SAMPLES.items()}}

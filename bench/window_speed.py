@@ -15,7 +15,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lstm_core.config import RunConfig
-from lstm_core.windows import build_windows, make_windows
+from lstm_core.tasks.forecast.windows import build_windows, make_windows
 
 ROWS, COLUMNS, TIMESTEPS = 1_000_000, 8, 64
 

@@ -9,7 +9,7 @@ THREAD_SETTINGS = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "2"}
 for _name, _value in THREAD_SETTINGS.items():
     os.environ.setdefault(_name, _value)
 
-from .config import RunConfig  # noqa: E402
-from .findings import Finding, ProblemError  # noqa: E402
+from lstm_core.config import RunConfig  # noqa: E402
+from lstm_core.findings import Finding, ProblemError  # noqa: E402
 
 __all__ = ["Finding", "ProblemError", "RunConfig"]

@@ -39,7 +39,7 @@ def keep_compiled(capacity: int | None = None) -> None:
     the compiled_per_worker limit); 0 turns it off and lets them go."""
     global _kept, _capacity
     if capacity is None:
-        from .limits import limit
+        from lstm_core.limits import limit
 
         capacity = limit("compiled_per_worker")
     _kept, _capacity = (OrderedDict() if capacity > 0 else None), capacity

@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .limits import how_to_change, limit
+from lstm_core.limits import how_to_change, limit
 
-# "auto" is resolved from the guessed layout (lstm_core.classify.resolve_task) before anything trains.
+# "auto" is resolved from the guessed layout (lstm_core.tasks.sequences.resolve_task) before anything trains.
 TASKS = ("forecast", "classify-sequences", "classify-windows", "text-lm", "text-classify", "auto")
 CLASSIFY_TASKS = ("classify-sequences", "classify-windows")
 TEXT_TASKS = ("text-lm", "text-classify")

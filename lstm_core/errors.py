@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .findings import Finding
+from lstm_core.findings import Finding
 
 _FLAGS = re.IGNORECASE | re.DOTALL
 

@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .model import STEPS_PER_EXECUTION
+from lstm_core.model import STEPS_PER_EXECUTION
 
 TEMPLATE = Path(__file__).parent / "templates" / "train_script.py"
 SCRIPT_TASKS = ("forecast", "classify-sequences", "classify-windows")
@@ -134,7 +134,7 @@ def text_preprocessing_json(data) -> str:
 
 
 def _text_inference(prepared, model):
-    from .text.classify_model import inference_model
+    from lstm_core.tasks.text_classify.model import inference_model
 
     return inference_model(prepared.windows, model)
 

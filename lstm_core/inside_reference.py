@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .checks.training_checks import LR_DEFAULT, LR_LOW
-from .inside import ITSELF, TRAINED, UNTRAINED
+from lstm_core.checks.training_checks import LR_DEFAULT, LR_LOW
+from lstm_core.inside import ITSELF, TRAINED, UNTRAINED
 
 # A reference trains at most this many epochs (fewer when the run itself had fewer) ...
 REFERENCE_EPOCHS = 10
@@ -82,10 +82,10 @@ def untrained_model(prepared):
     """The same network with the weights it starts from (the run's seeds)."""
     config = prepared.config
     if config.task == "text-lm":
-        from .text.lm import build_lm
+        from lstm_core.tasks.text_lm.lm import build_lm
 
         return build_lm(config, prepared.corpus.vocab.size)
-    from .model import build_model
+    from lstm_core.model import build_model
 
     options = getattr(prepared.windows, "model_options", {})
     return build_model(config, prepared.windows.features, **options)
@@ -97,11 +97,11 @@ def train_reference(prepared) -> Reference:
     config = reference_config(prepared.config)
     trial = dataclasses.replace(prepared, config=config)
     if config.task == "text-lm":
-        from .text.lm import runner_for_text
+        from lstm_core.tasks.text_lm.lm import runner_for_text
 
         runner = runner_for_text(trial, monitors=False, jit_compile=False)
     else:
-        from .pipeline import runner_for
+        from lstm_core.tasks.forecast.pipeline import runner_for
 
         runner = runner_for(trial, monitors=False, jit_compile=False)
     runner.max_seconds = min(runner.max_seconds, REFERENCE_SECONDS)
@@ -132,7 +132,7 @@ def healthy_reference(prepared, model, record=None, cache: ReferenceCache | None
 
 
 def _plain(exc: Exception) -> str:
-    from .errors import translate
+    from lstm_core.errors import translate
 
     try:
         return translate(exc, area="training the reference").title

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .inside import Cell, layer_output, occlusion, run_cell, saturation, unit_responses
-from .inside_reference import ITSELF, Reference, healthy_reference
+from lstm_core.inside import Cell, layer_output, occlusion, run_cell, saturation, unit_responses
+from lstm_core.inside_reference import ITSELF, Reference, healthy_reference
 
 # Test windows the saturation shares are measured on (the shown window alone is too few values).
 SATURATION_WINDOWS = 64
@@ -259,7 +259,7 @@ def _attribution(prepared, model, window: np.ndarray, keep: np.ndarray) -> dict:
 def passage_tokens(prepared, passage: str | None) -> tuple[list[str], np.ndarray, list[str]]:
     """(tokens, their ids, tokens left out as unknown) of a passage; by default the start of the held-out text
     from its first new sentence or line."""
-    from .text.corpus import tokenize
+    from lstm_core.tasks.text_lm.corpus import tokenize
 
     corpus = prepared.corpus
     if passage is None:

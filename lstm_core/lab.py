@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import RunConfig
-from .samples import CLASSIFICATION_SAMPLES, SAMPLES, classification_sample_csv, sample_csv
+from lstm_core.config import RunConfig
+from lstm_core.tasks.forecast.samples import CLASSIFICATION_SAMPLES, SAMPLES, classification_sample_csv, sample_csv
 
 
 @dataclass(frozen=True)

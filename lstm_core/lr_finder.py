@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .findings import Finding
+from lstm_core.findings import Finding
 
 START_LR = 1e-7
 END_LR = 1.0
@@ -84,7 +84,7 @@ def find_learning_rate(prepared, start_lr: float = START_LR, end_lr: float = END
 def _record(prepared, lrs: np.ndarray, jit_compile: bool) -> list[float]:
     """The loss at every rate: the model's initialisers and the batch order carry the run's seed (never the
     process-wide one, which another user's run may reset)."""
-    from .model import build_model
+    from lstm_core.model import build_model
 
     config, data = prepared.config, prepared.windows
     options = getattr(data, "model_options", {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import RunConfig
+from lstm_core.config import RunConfig
 
 # Several batches run inside one compiled step: fewer Python round trips, identical updates (16–64 measure alike).
 STEPS_PER_EXECUTION = 32
@@ -26,7 +26,7 @@ def build_model(config: RunConfig, features: int, n_classes: int | None = None, 
                 timesteps: int | None = None):
     """A classifier passes its number of classes, its sequence length and, for padded sequences, the pad value."""
     if config.task == "text-classify":
-        from .text.classify_model import build_text_model
+        from lstm_core.tasks.text_classify.model import build_text_model
 
         return build_text_model(config, n_classes, timesteps or config.maxlen or 1)
     keras = _keras()
@@ -94,7 +94,7 @@ def make_optimizer(config: RunConfig):
 def compile_model(model, config: RunConfig, jit_compile: bool = True, n_classes: int | None = None):
     """(model to train, kept): `model` compiled, or, in a worker, a kept compiled model of the same shape
     (compiled.py)."""
-    from .compiled import compiled
+    from lstm_core.compiled import compiled
 
     _, _, loss = config.head(n_classes)
     return compiled(model, make_optimizer(config), loss=loss, jit_compile=jit_compile,

@@ -7,8 +7,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import CHOICES, LIMITS, ConfigError, RunConfig
-from .findings import Finding
+from lstm_core.config import CHOICES, LIMITS, ConfigError, RunConfig
+from lstm_core.findings import Finding
 
 # Settings named in a run's short name; more are summed up as "+N".
 NAME_SETTINGS = 2

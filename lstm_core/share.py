@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import CHOICES, ConfigError, RunConfig
+from lstm_core.config import CHOICES, ConfigError, RunConfig
 
 SAMPLE_KEY = "sample"
 # Settings that name the data's columns: a link holding one came from an uploaded file.

@@ -7,7 +7,7 @@ setting's values ("≥ 1"), a setting's value whatever the other setting was, or
 
 from __future__ import annotations
 
-from .sweeps import DIVERGED, OSCILLATED, STALLED, UNDERFIT, SweepRun, SweepState, show_value
+from lstm_core.sweeps import DIVERGED, OSCILLATED, STALLED, UNDERFIT, SweepRun, SweepState, show_value
 
 # What went wrong, in the order the summary names it, with the monitor codes that say so.
 OUTCOMES = (("diverged", DIVERGED), ("oscillated", OSCILLATED), ("stalled", STALLED), ("learnt little", UNDERFIT),

@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import CHOICES, ConfigError, RunConfig
-from .findings import Finding, ProblemError
-from .limits import how_to_change, limit
-from .runs import STATUS_WORDS, setting_kind
+from lstm_core.config import CHOICES, ConfigError, RunConfig
+from lstm_core.findings import Finding, ProblemError
+from lstm_core.limits import how_to_change, limit
+from lstm_core.runs import STATUS_WORDS, setting_kind
 
 # The settings a sweep may vary: the model's and the training's numbers and choices. The seed is left out on
 # purpose: every run of a sweep shares the base setup's seed, so only the swept settings differ.
@@ -341,7 +341,7 @@ def sweep_state(store, sweep_id: str) -> SweepState:
     state = SweepState(sweep_id, [axis["setting"] for axis in sweep["axes"]], runs, sweep["stopped"],
                        sweep["base"].seed)
     state.best = best_run(runs)
-    from .sweep_summary import summarize
+    from lstm_core.sweep_summary import summarize
 
     state.summary = summarize(state)
     return state

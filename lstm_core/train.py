@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from .compiled import forget
-from .config import RunConfig
-from .findings import Finding
-from .limits import how_to_change, limit
-from .model import build_model, compile_model
+from lstm_core.compiled import forget
+from lstm_core.config import RunConfig
+from lstm_core.findings import Finding
+from lstm_core.limits import how_to_change, limit
+from lstm_core.model import build_model, compile_model
 
 Listener = Callable[[str, dict], None]
 # Seconds between "tick" events inside an epoch: often enough for a progress bar, rare enough to cost nothing.

@@ -17,9 +17,9 @@ from lstm_core.data import load_csv, reshaped  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError  # noqa: E402
 from lstm_core.limits import limit  # noqa: E402
-from lstm_core.pipeline import prepare  # noqa: E402
-from lstm_core.profile import Sampling, profile  # noqa: E402
-from lstm_core.samples import SAMPLES, sample_csv  # noqa: E402
+from lstm_core.tasks.forecast.pipeline import prepare  # noqa: E402
+from lstm_core.tasks.forecast.profile import Sampling, profile  # noqa: E402
+from lstm_core.tasks.forecast.samples import SAMPLES, sample_csv  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.findings import number_text, plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402

@@ -9,11 +9,11 @@ st.title("Error lab")
 st.caption("Classic LSTM mistakes, one click each. Open one in the Playground, see the flag and its explanation, "
            "press Apply fix, and train again.")
 
-from lstm_core.classify import prepare_any  # noqa: E402
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import load_csv  # noqa: E402
 from lstm_core.findings import ProblemError  # noqa: E402
 from lstm_core.lab import SCENARIOS, SWEEP_SCENARIOS, Scenario, SweepScenario  # noqa: E402
+from lstm_core.tasks.sequences import prepare_any  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
 from ui.inside import INSIDE_OPEN  # noqa: E402
 from ui.nav import page_links  # noqa: E402

@@ -15,9 +15,9 @@ from lstm_core.config import LIMITS, RunConfig  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import has_errors  # noqa: E402
 from lstm_core.limits import how_to_change  # noqa: E402
-from lstm_core.text.corpus import read_text  # noqa: E402
-from lstm_core.text.lm import TextPrepared, prepare_text  # noqa: E402
-from lstm_core.text.samples import DEFAULT_TEXT_SAMPLE, TEXT_SAMPLES  # noqa: E402
+from lstm_core.tasks.text_lm.corpus import read_text  # noqa: E402
+from lstm_core.tasks.text_lm.lm import TextPrepared, prepare_text  # noqa: E402
+from lstm_core.tasks.text_lm.samples import DEFAULT_TEXT_SAMPLE, TEXT_SAMPLES  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import submit_run, train_part  # noqa: E402

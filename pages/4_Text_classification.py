@@ -15,8 +15,8 @@ st.caption("Teach an LSTM to sort short texts into classes: words become numbers
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
-from lstm_core.text.classify import guess_text_roles, prepare_text_classification, read_text_csv  # noqa: E402
-from lstm_core.text.classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv  # noqa: E402
+from lstm_core.tasks.text_classify.prepare import guess_text_roles, prepare_text_classification, read_text_csv  # noqa: E402
+from lstm_core.tasks.text_classify.samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv  # noqa: E402
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import submit_run, train_part  # noqa: E402

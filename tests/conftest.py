@@ -44,8 +44,8 @@ def noisy_prepared():
     """The noisy_seasonal sample, checked and windowed with a tiny config (season 24, 24 timesteps)."""
     from lstm_core.config import RunConfig
     from lstm_core.data import load_csv
-    from lstm_core.pipeline import prepare
-    from lstm_core.samples import sample_csv
+    from lstm_core.tasks.forecast.pipeline import prepare
+    from lstm_core.tasks.forecast.samples import sample_csv
 
     dataset = load_csv(sample_csv("noisy_seasonal"), "noisy_seasonal.csv")
     prepared = prepare(dataset, RunConfig(target="value", season=24, **TINY))
@@ -72,7 +72,7 @@ class Recorder:
 @pytest.fixture(scope="session")
 def tiny_run(noisy_prepared):
     """One real 2-epoch training of an 8-unit LSTM, shared by the tests that only read its results."""
-    from lstm_core.pipeline import train
+    from lstm_core.tasks.forecast.pipeline import train
 
     recorder = Recorder()
     state = train(noisy_prepared, [recorder])

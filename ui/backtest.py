@@ -6,9 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lstm_core.backtest import DEFAULT_FOLDS, MAX_FOLDS, METRICS, Fold, cost_sentence, plan_folds, summarise
 from lstm_core.jobs import engine
-from lstm_core.results import UNDEFINED
+from lstm_core.tasks.forecast.backtest import (
+    DEFAULT_FOLDS,
+    MAX_FOLDS,
+    METRICS,
+    Fold,
+    cost_sentence,
+    plan_folds,
+    summarise,
+)
+from lstm_core.tasks.forecast.results import UNDEFINED
 
 from . import charts
 from .live import LIVE_SECONDS, progress_of

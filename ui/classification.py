@@ -9,7 +9,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lstm_core.classify import ClassPrepared, guess_layout
 from lstm_core.config import LABEL_CONFLICTS, MISSING
 from lstm_core.data import Dataset
 from lstm_core.errors import translate
@@ -17,6 +16,7 @@ from lstm_core.findings import ProblemError
 from lstm_core.jobs.calls import model_calls, predict_file
 from lstm_core.limits import limit
 from lstm_core.safe_export import safe_csv
+from lstm_core.tasks.sequences import ClassPrepared, guess_layout
 
 from .controls import MISSING_LABELS
 from .findings import plain, render_finding

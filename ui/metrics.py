@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lstm_core.results import BASELINE_LABELS, UNDEFINED
+from lstm_core.tasks.forecast.results import BASELINE_LABELS, UNDEFINED
 
 MISSING = "—"
 COLUMNS = {"mae": "MAE", "rmse": "RMSE", "mase": "MASE", "smape": "sMAPE %", "mape": "MAPE %"}

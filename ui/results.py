@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lstm_core.classify import ClassPrepared
-from lstm_core.intervals import DEFAULT_LEVEL, LEVELS, coverage_sentence, forecast_band, level_entry
-from lstm_core.pipeline import Prepared
 from lstm_core.runs import changed_settings, config_value, show_value
+from lstm_core.tasks.forecast.intervals import DEFAULT_LEVEL, LEVELS, coverage_sentence, forecast_band, level_entry
+from lstm_core.tasks.forecast.pipeline import Prepared
+from lstm_core.tasks.sequences import ClassPrepared
 
 from . import charts
 from .backtest import backtest_part, finished_summary, lstm_won

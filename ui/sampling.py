@@ -6,7 +6,7 @@ import streamlit as st
 
 from lstm_core.config import RESHAPES
 from lstm_core.data import Dataset, reshaped
-from lstm_core.profile import read_sampling
+from lstm_core.tasks.forecast.profile import read_sampling
 
 from .findings import plain
 from .state import DATA_ID, widget_key

@@ -9,8 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.config import RunConfig
-from lstm_core.samples import CLASSIFICATION_SAMPLES, DEFAULT_SAMPLE, SAMPLES, classification_sample_csv, sample_csv
 from lstm_core.share import COLUMN_SETTINGS, NOT_SETTINGS, decode, encode
+from lstm_core.tasks.forecast.samples import (
+    CLASSIFICATION_SAMPLES,
+    DEFAULT_SAMPLE,
+    SAMPLES,
+    classification_sample_csv,
+    sample_csv,
+)
 
 from .controls import read_config
 from .findings import plain

@@ -14,7 +14,7 @@ import streamlit as st
 from lstm_core.config import LIMITS, LOSSES, OUTPUT_ACTIVATIONS, ConfigError, RunConfig
 from lstm_core.errors import translate
 from lstm_core.jobs.calls import classify_texts, model_calls
-from lstm_core.text.classify import words
+from lstm_core.tasks.text_classify.prepare import words
 
 from . import charts
 from .classification import confusion_chart

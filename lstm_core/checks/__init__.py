@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Importing the modules registers their checks.
-from . import (  # noqa: F401
+from lstm_core.checks import (  # noqa: F401
     class_checks,
     data_checks,
     head_checks,
@@ -15,6 +15,6 @@ from . import (  # noqa: F401
     time_checks,
     training_checks,
 )
-from .engine import CheckContext, ClassFacts, registered_checks, run_checks
+from lstm_core.checks.engine import CheckContext, ClassFacts, registered_checks, run_checks
 
 __all__ = ["CheckContext", "ClassFacts", "registered_checks", "run_checks"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..findings import Finding
-from .engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.findings import Finding
 
 # Ids listed in a finding's text; the evidence holds them all.
 SHOWN_IDS = 5

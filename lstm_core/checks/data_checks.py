@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..findings import Finding
-from ..windows import window_count
-from .engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.findings import Finding
+from lstm_core.tasks.forecast.windows import window_count
 
 # With scaling off, inputs beyond this magnitude saturate tanh/sigmoid gates and slow learning.
 UNSCALED_LIMIT = 10.0

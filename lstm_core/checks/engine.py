@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..config import RunConfig
-from ..findings import Finding, sort_findings
+from lstm_core.config import RunConfig
+from lstm_core.findings import Finding, sort_findings
 
 CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
 _REGISTRY: dict[str, CheckFunction] = {}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from ..findings import Finding
-from .engine import CheckContext, ClassFacts, register
+from lstm_core.checks.engine import CheckContext, ClassFacts, register
+from lstm_core.findings import Finding
 
 CROSS_ENTROPY = ("binary_crossentropy", "sparse_categorical_crossentropy", "categorical_crossentropy")
 REGRESSION_LOSSES = ("mse", "mae", "huber")

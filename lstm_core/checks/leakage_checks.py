@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..findings import Finding
-from .engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.findings import Finding
 
 # |correlation| at or above this means a feature is a (rescaled) copy of the target, not a related series.
 COPY_CORRELATION = 0.9999

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..findings import Finding
-from ..limits import how_to_change, limit
-from ..model import count_params
-from .engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.findings import Finding
+from lstm_core.limits import how_to_change, limit
+from lstm_core.model import count_params
 
 # Keras computes in float32 (largest value ~3.4e38). Scaling subtracts a mean and squares the spread in float64,
 # which overflows past ~1e154; this bound leaves room for both.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config import RunConfig
-from ..findings import Finding
-from ..model import count_params
-from ..windows import Scaler
-from .engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.config import RunConfig
+from lstm_core.findings import Finding
+from lstm_core.model import count_params
+from lstm_core.tasks.forecast.windows import Scaler
 
 # The values each bounded output activation can produce (None: unbounded on that side).
 OUTPUT_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "relu": (0.0, None)}

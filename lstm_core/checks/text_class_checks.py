@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..findings import Finding
-from .class_checks import truncation
-from .engine import CheckContext, register
+from lstm_core.checks.class_checks import truncation
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.findings import Finding
 
 # Row numbers listed in a finding's text; the evidence holds them all (up to EVIDENCE_ROWS).
 SHOWN_ROWS = 5

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..findings import Finding
-from ..limits import how_to_change
-from .engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.findings import Finding
+from lstm_core.limits import how_to_change
 
 # TEXT004: fewer training windows than this and a language model learns little beyond letter frequencies.
 MIN_TRAIN_WINDOWS = 2000
@@ -201,7 +201,7 @@ def seed_outside_vocabulary(ctx: CheckContext):
     facts = _facts(ctx)
     if facts is None or facts.corpus is None or not ctx.config.seed_text:
         return
-    from ..text.corpus import tokenize
+    from lstm_core.tasks.text_lm.corpus import tokenize
 
     vocab = facts.corpus.vocab
     seed = ctx.config.seed_text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..findings import Finding
-from .engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.findings import Finding
 
 # A step counts as irregular when it differs from the usual (median) step by more than this share of it;
 # 15 % lets calendar months (28–31 days) and quarters count as regular.

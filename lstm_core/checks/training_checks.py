@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ..findings import Finding
-from .engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, register
+from lstm_core.findings import Finding
 
 # The rates each optimiser is usually run with; far outside them training diverges or stalls.
 LR_HIGH = {"adam": 0.01, "rmsprop": 0.01, "sgd": 0.5}

@@ -11,9 +11,9 @@ import atexit
 import os
 import threading
 
-from .execute import execute_run, wait_for
-from .pool import LocalEngine, describe_exit
-from .tasks import prepare_from, reader_for
+from lstm_core.jobs.execute import execute_run, wait_for
+from lstm_core.jobs.pool import LocalEngine, describe_exit
+from lstm_core.jobs.tasks import prepare_from, reader_for
 
 RAY_VARIABLE = "LSTM_PLAYGROUND_RAY_ADDRESS"
 _engine = None
@@ -26,7 +26,7 @@ def engine():
     global _engine
     with _engine_lock:
         if _engine is None:
-            from ..store import RunStore
+            from lstm_core.store import RunStore
 
             address = os.environ.get(RAY_VARIABLE, "").strip()
             _engine = ray_engine(RunStore(), address) if address else LocalEngine(RunStore())
@@ -47,13 +47,13 @@ def ray_engine(store, address: str | None = None, claims=None, **settings):
     """A Ray engine over `store` on the cluster at `address` (default: LSTM_PLAYGROUND_RAY_ADDRESS; "local" or none
     starts one on this machine). Raises ProblemError SWEEP009 when the Ray extra is not installed."""
     if not ray_available():
-        from ..findings import Finding, ProblemError
+        from lstm_core.findings import Finding, ProblemError
 
         raise ProblemError(Finding("SWEEP009", "error", "Ray support is not installed",
                                    f"--ray and {RAY_VARIABLE} need the ray package: install the Ray extra "
                                    "(`.venv/bin/python -m pip install -r requirements-ray.txt`), or leave both out "
                                    "and runs train on this machine's worker pool.", area="sweep"))
-    from .ray_backend import RayEngine
+    from lstm_core.jobs.ray_backend import RayEngine
 
     address = (os.environ.get(RAY_VARIABLE, "") if address is None else address).strip()
     return RayEngine(store, None if address in ("", "local") else address, claims=claims, **settings)

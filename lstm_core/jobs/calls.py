@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from .spawning import spawn_context
+from lstm_core.jobs.spawning import spawn_context
 
 # Calls before the helper process is replaced: what Keras keeps of every loaded model goes with it.
 CALLS_PER_HELPER = 50
@@ -74,8 +74,8 @@ _models: OrderedDict = OrderedDict()
 
 def _loaded(home: str, run_id: str):
     """(prepared, model) of a stored run, the model loaded once per helper process."""
-    from ..store import RunStore
-    from .tasks import prepare_from
+    from lstm_core.jobs.tasks import prepare_from
+    from lstm_core.store import RunStore
 
     key = (home, run_id)
     if key not in _models:
@@ -87,7 +87,7 @@ def _loaded(home: str, run_id: str):
             raise LookupError(f"run {run_id} is not in the store any more")
         prepared = prepare_from(record.reader, store.data_bytes(record.data_ref), record.data_name, record.config)
         if record.config.task == "text-classify":
-            from ..text.classify_model import vectorise
+            from lstm_core.tasks.text_classify.model import vectorise
 
             vectorise(prepared)
         model = keras.saving.load_model(Path(store.run_dir(run_id)) / "model.keras", safe_mode=True)
@@ -102,31 +102,31 @@ def _loaded(home: str, run_id: str):
 
 def range_test(reader: str, raw: bytes, name: str, config_json: str):
     """The learning-rate range test on a fresh model for these data and settings."""
-    from ..config import RunConfig
-    from ..lr_finder import find_learning_rate
-    from .tasks import prepare_from
+    from lstm_core.config import RunConfig
+    from lstm_core.jobs.tasks import prepare_from
+    from lstm_core.lr_finder import find_learning_rate
 
     return find_learning_rate(prepare_from(reader, raw, name, RunConfig.from_json(config_json)))
 
 
 def predict_file(home: str, run_id: str, raw: bytes, name: str):
     """A trained classifier's predictions for every sequence or window of a new CSV (a DataFrame)."""
-    from ..classify import predict_csv
+    from lstm_core.tasks.sequences import predict_csv
 
     prepared, model = _loaded(home, run_id)
     return predict_csv(raw, prepared, model, name=name)
 
 
 def classify_texts(home: str, run_id: str, texts: list[str]):
-    from ..text.classify_model import predict_texts
+    from lstm_core.tasks.text_classify.model import predict_texts
 
     prepared, model = _loaded(home, run_id)
     return predict_texts(prepared.windows, model, texts)
 
 
 def generate_text(home: str, run_id: str, seed_text: str, length: int, temperature: float, seed: int):
-    from ..text.generate import generate
-    from ..text.lm import context_before_sentence
+    from lstm_core.tasks.text_lm.generate import generate
+    from lstm_core.tasks.text_lm.lm import context_before_sentence
 
     prepared, model = _loaded(home, run_id)
     config, corpus = prepared.config, prepared.corpus
@@ -143,9 +143,9 @@ def inside_view(home: str, run_id: str, window: int | None = None, passage: str 
     """Inside the LSTM for a stored run: a test window (the worst by default) or a passage through every layer,
     recomputed from the trained weights, with the saturation against a healthy reference run (the run itself when
     it is one; else the same setup at the optimiser's default rate, trained here once per data and setup)."""
-    from ..inside_reference import ReferenceCache, healthy_reference
-    from ..inside_run import inspect_passage, inspect_window
-    from ..store import RunStore
+    from lstm_core.inside_reference import ReferenceCache, healthy_reference
+    from lstm_core.inside_run import inspect_passage, inspect_window
+    from lstm_core.store import RunStore
 
     prepared, model = _loaded(home, run_id)
     record = RunStore(home).get(run_id)

@@ -3,7 +3,7 @@ adds its dispatcher, woken by `_wake()` when there is something new to do."""
 
 from __future__ import annotations
 
-from ..store import RunStore
+from lstm_core.store import RunStore
 
 
 class StoreEngine:

@@ -7,10 +7,17 @@ import sqlite3
 import threading
 import time
 
-from ..errors import translate
-from ..findings import has_errors
-from ..store import RunStore
-from .tasks import evaluate_task, prepare_from, report_findings, report_metrics, run_outputs, runner_for_task
+from lstm_core.errors import translate
+from lstm_core.findings import has_errors
+from lstm_core.jobs.tasks import (
+    evaluate_task,
+    prepare_from,
+    report_findings,
+    report_metrics,
+    run_outputs,
+    runner_for_task,
+)
+from lstm_core.store import RunStore
 
 # How often a running run looks for a stop request in the store; Keras then stops after its current batch.
 STOP_POLL_SECONDS = 0.2

@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
-from ..compiled import shape_hint
-from ..config import RunConfig
-from ..limits import limit
-from ..store import RunStore
-from .engine_base import StoreEngine
-from .spawning import spawn_context
-from .worker import worker_main
+from lstm_core.compiled import shape_hint
+from lstm_core.config import RunConfig
+from lstm_core.jobs.engine_base import StoreEngine
+from lstm_core.jobs.spawning import spawn_context
+from lstm_core.jobs.worker import worker_main
+from lstm_core.limits import limit
+from lstm_core.store import RunStore
 
 # The dispatcher looks at the store's queue at least this often (runs queued by another process are seen too).
 POLL_SECONDS = 0.25
@@ -236,7 +236,7 @@ class LocalEngine(StoreEngine):
         newest = self.store.setup()
         if newest is not None:
             return newest
-        from ..samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
+        from lstm_core.tasks.forecast.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
 
         sample = SAMPLES[DEFAULT_SAMPLE]
         config = RunConfig(target=sample.target, features=sample.features, season=sample.season, **sample.settings)

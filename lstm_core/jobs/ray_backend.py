@@ -19,11 +19,11 @@ from pathlib import Path
 
 import ray
 
-from ..limits import limit
-from ..store import RunStore
-from .engine_base import StoreEngine
-from .pool import POLL_SECONDS, PRUNE_SECONDS, _pid_alive
-from .ray_task import Mailbox, train_on_ray
+from lstm_core.jobs.engine_base import StoreEngine
+from lstm_core.jobs.pool import POLL_SECONDS, PRUNE_SECONDS, _pid_alive
+from lstm_core.jobs.ray_task import Mailbox, train_on_ray
+from lstm_core.limits import limit
+from lstm_core.store import RunStore
 
 # Waiting longer than this for the cluster to answer means it has gone.
 ANSWER_SECONDS = 60.0

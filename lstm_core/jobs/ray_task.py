@@ -20,8 +20,8 @@ from collections import defaultdict
 
 import ray
 
-from ..config import RunConfig
-from ..store import RunStore
+from lstm_core.config import RunConfig
+from lstm_core.store import RunStore
 
 # How often the task posts what it wrote, and looks for a stop request.
 RELAY_SECONDS = 0.25
@@ -89,8 +89,8 @@ def train_on_ray(mailbox, run_id: str, setup: dict, data: bytes) -> str:
     """Train the app's run `run_id` (its setup as RunStore.setup gives it, its data's bytes); returns its status.
     Everything the run writes reaches the app through `mailbox` before this returns."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from ..compiled import keep_compiled
-    from .execute import execute_run
+    from lstm_core.compiled import keep_compiled
+    from lstm_core.jobs.execute import execute_run
 
     keep_compiled()  # a Ray worker runs many tasks: a second run of a shape skips its compile, as in the local pool
     home = tempfile.mkdtemp(prefix="lstm-playground-ray-")

@@ -11,8 +11,8 @@ import json
 
 import numpy as np
 
-from ..config import CLASSIFY_TASKS, RunConfig
-from ..store.codec import dumps_report
+from lstm_core.config import CLASSIFY_TASKS, RunConfig
+from lstm_core.store.codec import dumps_report
 
 # How the stored bytes are read: a CSV table, a plain text, or a CSV of labelled texts.
 READERS = ("csv", "text", "text-csv")
@@ -30,18 +30,18 @@ def reader_for(config: RunConfig) -> str:
 def prepare_from(reader: str, raw: bytes, name: str, config: RunConfig):
     """The prepared run (checks included) for these bytes and settings; no TensorFlow."""
     if reader == "text":
-        from ..text.corpus import read_text
-        from ..text.lm import prepare_text
+        from lstm_core.tasks.text_lm.corpus import read_text
+        from lstm_core.tasks.text_lm.lm import prepare_text
 
         return prepare_text(read_text(raw, name), config)
     if reader == "text-csv":
-        from ..text.classify import prepare_text_classification, read_text_csv
+        from lstm_core.tasks.text_classify.prepare import prepare_text_classification, read_text_csv
 
         return prepare_text_classification(read_text_csv(raw, name), config)
     if reader != "csv":
         raise ValueError(f"unknown reader {reader!r}; known: {', '.join(READERS)}")
-    from ..classify import prepare_any
-    from ..data import load_csv
+    from lstm_core.data import load_csv
+    from lstm_core.tasks.sequences import prepare_any
 
     return prepare_any(load_csv(raw, name), config)
 
@@ -66,13 +66,13 @@ def runner_for_task(prepared, ticks: bool = True, listeners=()):
     event before the monitors do."""
     task = prepared.config.task
     if task == "text-lm":
-        from ..text.lm import runner_for_text
+        from lstm_core.tasks.text_lm.lm import runner_for_text
 
         return runner_for_text(prepared, listeners, ticks=ticks)
-    from ..pipeline import runner_for
+    from lstm_core.tasks.forecast.pipeline import runner_for
 
     if task == "text-classify":
-        from ..text.classify_model import TEXT_JIT, vectorise
+        from lstm_core.tasks.text_classify.model import TEXT_JIT, vectorise
 
         if prepared.windows is None:
             vectorise(prepared)
@@ -93,7 +93,7 @@ def warm_up(prepared) -> bool:
     if config.task not in ("forecast", *CLASSIFY_TASKS) or not dataclasses.is_dataclass(windows) \
             or not len(getattr(windows, "x_val", ())):
         return False
-    from ..pipeline import runner_for
+    from lstm_core.tasks.forecast.pipeline import runner_for
 
     def few(array, batch: int):
         return array[:min(len(array), 2 * batch + len(array) % batch)]
@@ -105,7 +105,7 @@ def warm_up(prepared) -> bool:
     state = runner_for(trial, monitors=False, jit_compile=worth_compiling(prepared)).run()
     evaluate_task(prepared, state.model)
     if config.task == "forecast":
-        from ..pipeline import forecast
+        from lstm_core.tasks.forecast.pipeline import forecast
 
         forecast(prepared, state.model, 1)
     return True
@@ -115,18 +115,18 @@ def evaluate_task(prepared, model):
     """The task's report on its held-out part: ForecastReport, ClassificationReport, TextReport or a dict (LM)."""
     task = prepared.config.task
     if task == "text-lm":
-        from ..text.lm import evaluate_text
+        from lstm_core.tasks.text_lm.lm import evaluate_text
 
         return evaluate_text(prepared, model)
     if task == "text-classify":
-        from ..text.classify_model import evaluate_text_classifier
+        from lstm_core.tasks.text_classify.model import evaluate_text_classifier
 
         return evaluate_text_classifier(prepared, model)
     if prepared.config.classifies:
-        from ..classify import evaluate_classifier
+        from lstm_core.tasks.sequences import evaluate_classifier
 
         return evaluate_classifier(prepared, model)
-    from ..pipeline import evaluate
+    from lstm_core.tasks.forecast.pipeline import evaluate
 
     return evaluate(prepared, model, future_steps=INTERVAL_STEPS)
 
@@ -136,7 +136,7 @@ def report_findings(report) -> list:
     intervals = getattr(report, "intervals", None)
     if not intervals:
         return []
-    from ..intervals import coverage_findings
+    from lstm_core.tasks.forecast.intervals import coverage_findings
 
     return coverage_findings(intervals)
 
@@ -152,8 +152,8 @@ def report_metrics(report) -> tuple[dict | None, str]:
 def run_outputs(prepared, state, report) -> dict[str, bytes]:
     """Every artifact of a trained run: the export (model.keras, config.json, history.csv, metrics.json,
     train_script.py, preprocessing.json), the pickled report, the model summary and a forecast past the end."""
-    from ..export import export_files
-    from ..model import summarize
+    from lstm_core.export import export_files
+    from lstm_core.model import summarize
 
     language_model = isinstance(report, dict)
     files = dict(export_files(prepared, state, None if language_model else report))
@@ -164,7 +164,7 @@ def run_outputs(prepared, state, report) -> dict[str, bytes]:
     summary = summarize(state.model)
     files[SUMMARY_FILE] = json.dumps({"layers": summary.layers, "total_params": summary.total_params}).encode()
     if prepared.config.task == "forecast":
-        from ..pipeline import forecast
+        from lstm_core.tasks.forecast.pipeline import forecast
 
         future = np.asarray(forecast(prepared, state.model, FORECAST_STEPS), dtype="float64")
         files[FORECAST_FILE] = json.dumps(future.tolist()).encode()

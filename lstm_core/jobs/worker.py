@@ -12,9 +12,9 @@ def worker_main(home: str, connection, warm: dict | None = None) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras  # noqa: F401  the warm part: a Train click no longer pays TensorFlow's import
 
-    from ..compiled import keep_compiled
-    from ..store import RunStore
-    from .execute import execute_run
+    from lstm_core.compiled import keep_compiled
+    from lstm_core.jobs.execute import execute_run
+    from lstm_core.store import RunStore
 
     store = RunStore(home)
     keep_compiled()  # a second run of the same shape in this worker skips the trace and compile
@@ -40,8 +40,8 @@ def worker_main(home: str, connection, warm: dict | None = None) -> None:
 
 
 def _warm_up(store, setup: dict) -> None:
-    from ..config import RunConfig
-    from .tasks import prepare_from, warm_up
+    from lstm_core.config import RunConfig
+    from lstm_core.jobs.tasks import prepare_from, warm_up
 
     try:
         prepared = prepare_from(setup["reader"], store.data_bytes(setup["data_ref"]), setup["data_name"],

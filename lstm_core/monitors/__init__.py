@@ -5,8 +5,8 @@ Importing the modules registers their monitors; `attach_monitors(runner)` puts t
 
 from __future__ import annotations
 
-from . import curve_monitors, gradient_monitors  # noqa: F401
-from .engine import Curve, Facts, Probe, facts_for, registered_monitors
-from .hub import MonitorHub, attach_monitors
+from lstm_core.monitors import curve_monitors, gradient_monitors  # noqa: F401
+from lstm_core.monitors.engine import Curve, Facts, Probe, facts_for, registered_monitors
+from lstm_core.monitors.hub import MonitorHub, attach_monitors
 
 __all__ = ["Curve", "Facts", "MonitorHub", "Probe", "attach_monitors", "facts_for", "registered_monitors"]

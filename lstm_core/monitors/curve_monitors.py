@@ -11,10 +11,10 @@ import math
 from itertools import pairwise
 from statistics import median
 
-from ..checks.training_checks import LR_HIGH
-from ..config import LIMITS
-from ..findings import Finding
-from .engine import Curve, Facts, as_evidence, finite, monitor
+from lstm_core.checks.training_checks import LR_HIGH
+from lstm_core.config import LIMITS
+from lstm_core.findings import Finding
+from lstm_core.monitors.engine import Curve, Facts, as_evidence, finite, monitor
 
 CROSS_ENTROPY = ("binary_crossentropy", "sparse_categorical_crossentropy", "categorical_crossentropy")
 # LSTM cell activations without a bound: the cell output can grow step after step.

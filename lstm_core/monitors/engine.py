@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..checks.data_checks import UNSCALED_LIMIT
-from ..checks.training_checks import LR_DEFAULT, LR_HIGH, LR_VERY_HIGH
-from ..config import RunConfig
-from ..findings import Finding
+from lstm_core.checks.data_checks import UNSCALED_LIMIT
+from lstm_core.checks.training_checks import LR_DEFAULT, LR_HIGH, LR_VERY_HIGH
+from lstm_core.config import RunConfig
+from lstm_core.findings import Finding
 
 # An untrained head outputs values within about ±1 of zero: the allowance added to "predicting 0" for the loss an
 # untrained model may start at.

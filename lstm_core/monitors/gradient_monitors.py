@@ -16,8 +16,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..findings import Finding
-from .engine import Curve, Facts, Probe, as_evidence, monitor
+from lstm_core.findings import Finding
+from lstm_core.monitors.engine import Curve, Facts, Probe, as_evidence, monitor
 
 PROBE_WINDOWS = 64
 # Share of the training time the probe may use; the curve monitors cost microseconds, so all monitors stay under 3 %.
@@ -184,7 +184,7 @@ def vanishing_gradients(curve: Curve, facts: Facts):
 
 def see_inside(config) -> str:
     """Where the user sees which gates are pinned, for the tasks that have the view (ui/inside.py)."""
-    from ..inside_run import INSPECTED_TASKS
+    from lstm_core.inside_run import INSPECTED_TASKS
 
     if config.task not in INSPECTED_TASKS:
         return ""

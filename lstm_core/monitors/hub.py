@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from ..findings import Finding
-from .engine import Curve, Facts, Probe, RuntimeMonitor, facts_for, finite, registered_monitors
-from .gradient_monitors import PROBE_BUDGET, GradientProbe
+from lstm_core.findings import Finding
+from lstm_core.monitors.engine import Curve, Facts, Probe, RuntimeMonitor, facts_for, finite, registered_monitors
+from lstm_core.monitors.gradient_monitors import PROBE_BUDGET, GradientProbe
 
 
 class MonitorHub:

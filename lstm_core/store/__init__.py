@@ -5,8 +5,8 @@ data is kept once per content (its SHA-256), so a run can be opened and scored a
 LSTM_PLAYGROUND_HOME, or ~/.lstm_playground when unset.
 """
 
-from .runs import ACTIVE, STATUS_WORDS, TERMINAL, RunStore, store_home
-from .workspaces import new_workspace_id, valid_workspace_id
+from lstm_core.store.runs import ACTIVE, STATUS_WORDS, TERMINAL, RunStore, store_home
+from lstm_core.store.workspaces import new_workspace_id, valid_workspace_id
 
 __all__ = ["ACTIVE", "STATUS_WORDS", "TERMINAL", "RunStore", "new_workspace_id", "store_home",
            "valid_workspace_id"]

@@ -16,9 +16,9 @@ import pandas as pd
 
 
 def _report_classes() -> dict[str, type]:
-    from ..classify.results import ClassificationReport
-    from ..results import ForecastReport
-    from ..text.classify_model import TextReport
+    from lstm_core.tasks.forecast.results import ForecastReport
+    from lstm_core.tasks.sequences.results import ClassificationReport
+    from lstm_core.tasks.text_classify.model import TextReport
 
     return {cls.__name__: cls for cls in (ForecastReport, ClassificationReport, TextReport)}
 

@@ -13,11 +13,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..config import RunConfig
-from ..findings import Finding
-from ..limits import limit
-from ..runs import STATUS_WORDS, RunRecord, run_name
-from .db import Database
+from lstm_core.config import RunConfig
+from lstm_core.findings import Finding
+from lstm_core.limits import limit
+from lstm_core.runs import STATUS_WORDS, RunRecord, run_name
+from lstm_core.store.db import Database
 
 HOME_VARIABLE = "LSTM_PLAYGROUND_HOME"
 DEFAULT_HOME = Path.home() / ".lstm_playground"

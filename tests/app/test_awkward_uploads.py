@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config import RunConfig
-from lstm_core.samples import sample_csv
+from lstm_core.tasks.forecast.samples import sample_csv
 
 AWKWARD = Path(__file__).resolve().parents[1] / "data" / "awkward"
 

@@ -14,7 +14,7 @@ import pytest
 from appdriver import train as train_run
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.samples import CLASSIFICATION_SAMPLES
+from lstm_core.tasks.forecast.samples import CLASSIFICATION_SAMPLES
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 DATA = Path(__file__).resolve().parent / "data"

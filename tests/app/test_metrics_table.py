@@ -7,7 +7,7 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.results import MAPE_UNDEFINED, MASE_UNDEFINED, compare
+from lstm_core.tasks.forecast.results import MAPE_UNDEFINED, MASE_UNDEFINED, compare
 from ui.metrics import metrics_frame, metrics_table
 
 
@@ -64,7 +64,7 @@ def test_the_page_draws_the_dash_with_its_reason_as_the_columns_tooltip(tmp_path
 
 
 def test_a_backtest_fold_with_an_undefined_mase_shows_a_dash_and_the_reason():
-    from lstm_core.results import MASE_UNDEFINED
+    from lstm_core.tasks.forecast.results import MASE_UNDEFINED
     from ui.backtest import backtest_table
 
     rows = [{"fold": 1, "model": "LSTM", "mae": 0.5, "rmse": 0.6, "mase": None, "smape": 12.0},

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lstm_core.cli import main
+from lstm_core.cli.main import main
 from lstm_core.data import load_csv
 from lstm_core.findings import ProblemError
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_core.backtest import cost_sentence, plan_folds, summarise
 from lstm_core.config import RunConfig
 from lstm_core.data import load_csv
-from lstm_core.pipeline import prepare
-from lstm_core.samples import sample_csv
+from lstm_core.tasks.forecast.backtest import cost_sentence, plan_folds, summarise
+from lstm_core.tasks.forecast.pipeline import prepare
+from lstm_core.tasks.forecast.samples import sample_csv
 
 
 def test_folds_step_back_one_test_part_at_a_time(noisy_prepared):

@@ -17,9 +17,9 @@ from lstm_core.checks.data_checks import count_windows
 from lstm_core.config import RunConfig
 from lstm_core.data import describe, load_csv
 from lstm_core.findings import Finding
-from lstm_core.pipeline import prepare
-from lstm_core.samples import SAMPLES, sample_csv
-from lstm_core.windows import split_rows
+from lstm_core.tasks.forecast.pipeline import prepare
+from lstm_core.tasks.forecast.samples import SAMPLES, sample_csv
+from lstm_core.tasks.forecast.windows import split_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 HEALTHY = RunConfig(target="load", features=("temperature",))
@@ -80,7 +80,7 @@ def test_default_config_on_every_sample_raises_no_warning_or_error(name):
 
 
 def test_checks_load_without_tensorflow_keras_or_streamlit():
-    code = ("import sys, lstm_core.checks, lstm_core.pipeline; "
+    code = ("import sys, lstm_core.checks, lstm_core.tasks.forecast.pipeline; "
             "print([m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'streamlit')])")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from lstm_core.checks.head_checks import head_findings
-from lstm_core.classify import prepare_classification
-from lstm_core.classify.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
 from lstm_core.config import RunConfig
 from lstm_core.data import describe, load_csv
 from lstm_core.findings import Finding
+from lstm_core.tasks.sequences import prepare_classification
+from lstm_core.tasks.sequences.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
 
 HEALTHY = RunConfig(task="classify-sequences", layout="long", id_column="id", order_column="t",
                     label_column="label", units=8, batch_size=8)

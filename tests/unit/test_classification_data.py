@@ -10,7 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.classify import (
+from lstm_core.config import ConfigError, RunConfig
+from lstm_core.data import describe, load_csv
+from lstm_core.findings import ProblemError
+from lstm_core.tasks.forecast.samples import SAMPLES, sample_csv
+from lstm_core.tasks.sequences import (
     LabelEncoder,
     auto_maxlen,
     confusion_matrix,
@@ -20,13 +24,9 @@ from lstm_core.classify import (
     roc_auc,
     stratified_split,
 )
-from lstm_core.classify.results import average_ranks, classification_report, probabilities
-from lstm_core.classify.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
-from lstm_core.classify.shaping import pad_sequences, pad_value_below
-from lstm_core.config import ConfigError, RunConfig
-from lstm_core.data import describe, load_csv
-from lstm_core.findings import ProblemError
-from lstm_core.samples import SAMPLES, sample_csv
+from lstm_core.tasks.sequences.results import average_ranks, classification_report, probabilities
+from lstm_core.tasks.sequences.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
+from lstm_core.tasks.sequences.shaping import pad_sequences, pad_value_below
 
 LONG = RunConfig(task="classify-sequences")
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core.classify import evaluate_classifier, predict_csv, prepare_classification, train_classifier
-from lstm_core.classify.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
 from lstm_core.config import RunConfig
 from lstm_core.data import load_csv
 from lstm_core.model import build_model
+from lstm_core.tasks.sequences import evaluate_classifier, predict_csv, prepare_classification, train_classifier
+from lstm_core.tasks.sequences.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
 
 TINY = {"units": 8, "epochs": 3, "batch_size": 8, "early_stopping": False}
 SHAPES = RunConfig(task="classify-sequences", **TINY)

@@ -11,9 +11,9 @@ from lstm_core.config import RunConfig
 from lstm_core.data import load_csv
 from lstm_core.jobs import LocalEngine, wait_for
 from lstm_core.monitors.hub import attach_monitors
-from lstm_core.pipeline import prepare, runner_for, train
-from lstm_core.samples import sample_csv
 from lstm_core.store import RunStore, new_workspace_id
+from lstm_core.tasks.forecast.pipeline import prepare, runner_for, train
+from lstm_core.tasks.forecast.samples import sample_csv
 
 DATA = sample_csv("noisy_seasonal")
 SMALL = RunConfig(target="value", season=24, units=8, epochs=3, batch_size=32, timesteps=12, early_stopping=False)

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.cli import main
+from lstm_core.cli.main import main
 from lstm_core.config import RunConfig
 from lstm_core.data import describe, load_csv
-from lstm_core.pipeline import evaluate, forecast, levels_from_changes, prepare, train
-from lstm_core.samples import SAMPLES, sample_csv
+from lstm_core.tasks.forecast.pipeline import evaluate, forecast, levels_from_changes, prepare, train
+from lstm_core.tasks.forecast.samples import SAMPLES, sample_csv
 
 # Levels 0, 1, 3, 6, 10, …: the change into row i is exactly i, easy to check by hand.
 LEVELS = np.cumsum(np.arange(41)).astype("float64")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-from lstm_core.ets import USE_BRUTE, ets_baseline, ets_forecasts, fit_ets
+from lstm_core.tasks.forecast.ets import USE_BRUTE, ets_baseline, ets_forecasts, fit_ets
 
 
 def seasonal_series(rows: int = 300, seed: int = 0) -> np.ndarray:
@@ -53,7 +53,7 @@ def test_no_fit_on_a_constant_or_tiny_train_part():
 
 
 def test_a_second_fit_on_the_same_rows_is_the_kept_one_and_other_rows_are_fit_afresh():
-    from lstm_core import ets
+    from lstm_core.tasks.forecast import ets
 
     series = seasonal_series(rows=160, seed=3)
     first = fit_ets(series[:120], season=12)
@@ -79,8 +79,8 @@ def test_the_reports_ets_is_fit_on_the_train_rows_only_through_evaluate():
 
     from lstm_core.config import RunConfig
     from lstm_core.data import load_csv
-    from lstm_core.pipeline import evaluate, prepare, train_rows
-    from lstm_core.samples import sample_csv
+    from lstm_core.tasks.forecast.pipeline import evaluate, prepare, train_rows
+    from lstm_core.tasks.forecast.samples import sample_csv
 
     frame = pd.read_csv(__import__("io").BytesIO(sample_csv("noisy_seasonal")))
     config = RunConfig(target="value", season=24, timesteps=24, missing="interpolate")

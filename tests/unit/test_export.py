@@ -17,8 +17,8 @@ import pytest
 from lstm_core.config import RunConfig
 from lstm_core.data import load_csv
 from lstm_core.export import export_files, export_notes, export_zip, write_export
-from lstm_core.pipeline import evaluate, prepare, train
-from lstm_core.samples import sample_csv
+from lstm_core.tasks.forecast.pipeline import evaluate, prepare, train
+from lstm_core.tasks.forecast.samples import sample_csv
 
 # Same seed, same machine, same thread settings: Keras gives the same float32 losses; allow a few float32 ulps.
 LOSS_TOLERANCE = 1e-6
@@ -114,7 +114,7 @@ def run_script(folder, data_name: str) -> list[dict]:
 
 
 def test_the_script_trains_the_same_classifier_from_a_long_file(data_file, tmp_path):
-    from lstm_core.classify import prepare_any, train_classifier
+    from lstm_core.tasks.sequences import prepare_any, train_classifier
 
     # Long layout: rows out of order within each sequence (an order column), text labels, two features.
     path = data_file("classification/long_shapes.csv")
@@ -131,7 +131,7 @@ def test_the_script_trains_the_same_classifier_from_a_long_file(data_file, tmp_p
 
 
 def test_a_wide_classifier_export_has_its_preprocessing(data_file):
-    from lstm_core.classify import prepare_any, train_classifier
+    from lstm_core.tasks.sequences import prepare_any, train_classifier
 
     dataset = load_csv(data_file("classification/wide_ragged.csv"))
     prepared = prepare_any(dataset, RunConfig(task="auto", units=4, epochs=1, missing="interpolate", maxlen=16))

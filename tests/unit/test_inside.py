@@ -143,7 +143,7 @@ def test_units_order_and_token_responses():
 @pytest.fixture(scope="module")
 def trained_pair(noisy_prepared):
     """The same tiny forecast trained at learning rate 1e-3 and at 5 (real trainings, a few epochs)."""
-    from lstm_core.pipeline import train
+    from lstm_core.tasks.forecast.pipeline import train
 
     runs = {}
     for rate in (1e-3, 5.0):
@@ -338,10 +338,10 @@ def test_saturation_without_a_cause_is_told_as_a_possible_choice():
 
 def test_a_padded_classifier_window_skips_its_padding():
     """The gestures sample: ragged pen strokes, padded and masked; a real one-epoch training."""
-    from lstm_core.classify import prepare_any
     from lstm_core.data import load_csv
-    from lstm_core.pipeline import train
-    from lstm_core.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
+    from lstm_core.tasks.forecast.pipeline import train
+    from lstm_core.tasks.forecast.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
+    from lstm_core.tasks.sequences import prepare_any
 
     sample = CLASSIFICATION_SAMPLES["gestures"]
     prepared = prepare_any(load_csv(classification_sample_csv("gestures"), "gestures.csv"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core.intervals import (
+from lstm_core.tasks.forecast.intervals import (
     MIN_CALIBRATION,
     conformal_width,
     coverage,
@@ -14,8 +14,8 @@ from lstm_core.intervals import (
     forecast_band,
     interval_summary,
 )
-from lstm_core.pipeline import evaluate, future_errors, part_predictions
-from lstm_core.results import recursive_forecast, recursive_forecasts
+from lstm_core.tasks.forecast.pipeline import evaluate, future_errors, part_predictions
+from lstm_core.tasks.forecast.results import recursive_forecast, recursive_forecasts
 
 
 @pytest.mark.parametrize("level", [80, 95])
@@ -120,7 +120,7 @@ def test_the_forecasts_fan_widens_with_the_step_where_errors_grow_with_it():
 
     from lstm_core.config import RunConfig
     from lstm_core.data import load_csv
-    from lstm_core.pipeline import prepare
+    from lstm_core.tasks.forecast.pipeline import prepare
 
     rng = np.random.default_rng(11)
     frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=1200, freq="D").strftime("%Y-%m-%d"),

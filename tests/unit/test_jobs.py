@@ -12,9 +12,9 @@ from waiting import until
 
 from lstm_core.config import RunConfig
 from lstm_core.jobs import LocalEngine, wait_for
-from lstm_core.samples import sample_csv
 from lstm_core.store import RunStore, new_workspace_id
 from lstm_core.store.codec import loads_report
+from lstm_core.tasks.forecast.samples import sample_csv
 
 WS = new_workspace_id()
 DATA = sample_csv("noisy_seasonal")

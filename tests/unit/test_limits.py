@@ -17,8 +17,8 @@ from lstm_core.config import RunConfig
 from lstm_core.data import load_csv
 from lstm_core.findings import Finding, ProblemError
 from lstm_core.limits import DEFAULTS, DESCRIPTIONS, LimitError, env_name, how_to_change, limit
-from lstm_core.pipeline import prepare
-from lstm_core.samples import sample_csv
+from lstm_core.tasks.forecast.pipeline import prepare
+from lstm_core.tasks.forecast.samples import sample_csv
 
 AWKWARD = Path(__file__).resolve().parents[1] / "data" / "awkward"
 SERIES = AWKWARD / "tab_separated.csv"  # 60 rows × 2 columns
@@ -106,7 +106,7 @@ def test_epochs_over_the_servers_limit_are_refused_on_the_command_line():
 
 
 def test_a_run_past_the_time_limit_stops_and_keeps_its_model(monkeypatch, recorder):
-    from lstm_core.pipeline import train
+    from lstm_core.tasks.forecast.pipeline import train
 
     monkeypatch.setenv("LSTM_PLAYGROUND_MAX_TRAIN_SECONDS", "1")
     prepared = noisy(RunConfig(target="value", timesteps=24, units=8, epochs=500, early_stopping=False))
@@ -144,7 +144,7 @@ def test_the_seed_is_the_runs_own_not_the_process_wide_one():
 
 
 def test_two_runs_training_at_once_learn_what_each_learns_alone():
-    from lstm_core.pipeline import train
+    from lstm_core.tasks.forecast.pipeline import train
 
     configs = [RunConfig(target="value", timesteps=12, units=6, epochs=3, seed=seed, early_stopping=False,
                          batch_size=64) for seed in (1, 2)]

@@ -10,7 +10,7 @@ import pytest
 from lstm_core.config import RunConfig
 from lstm_core.data import load_csv
 from lstm_core.lr_finder import MIN_STEPS, SKIP_START, find_learning_rate, read_curve, smooth
-from lstm_core.pipeline import prepare
+from lstm_core.tasks.forecast.pipeline import prepare
 
 
 def codes(test) -> list[str]:
@@ -66,8 +66,8 @@ def test_a_loss_that_is_not_a_number_from_the_first_step(tmp_path):
 
 
 def test_a_classifier_gets_a_suggestion_too():
-    from lstm_core.classify import prepare_classification
-    from lstm_core.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
+    from lstm_core.tasks.forecast.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
+    from lstm_core.tasks.sequences import prepare_classification
 
     dataset = load_csv(classification_sample_csv("shapes"), "shapes.csv")
     config = CLASSIFICATION_SAMPLES["shapes"].config().replace(units=8)

@@ -13,8 +13,8 @@ from lstm_core.data import load_csv
 from lstm_core.monitors import Curve, Facts, Probe, attach_monitors, facts_for, registered_monitors
 from lstm_core.monitors import curve_monitors as cm
 from lstm_core.monitors import gradient_monitors as gm
-from lstm_core.pipeline import prepare, train
-from lstm_core.samples import SAMPLES, sample_csv
+from lstm_core.tasks.forecast.pipeline import prepare, train
+from lstm_core.tasks.forecast.samples import SAMPLES, sample_csv
 from lstm_core.train import Runner
 
 # The train / validation losses of the default noisy_seasonal run (30 epochs, seed 42), as Keras reported them.

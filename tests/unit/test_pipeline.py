@@ -10,7 +10,7 @@ import pytest
 from lstm_core.config import RunConfig
 from lstm_core.data import load_csv
 from lstm_core.findings import ProblemError
-from lstm_core.pipeline import evaluate, forecast, prepare, train
+from lstm_core.tasks.forecast.pipeline import evaluate, forecast, prepare, train
 from lstm_core.train import Runner
 
 
@@ -206,7 +206,7 @@ def test_a_stop_ends_a_language_model_within_one_batch():
     from lstm_core.config import RunConfig
     from lstm_core.jobs.tasks import prepare_from, runner_for_task
     from lstm_core.model import STEPS_PER_EXECUTION
-    from lstm_core.text.samples import TEXT_SAMPLES
+    from lstm_core.tasks.text_lm.samples import TEXT_SAMPLES
 
     sample = TEXT_SAMPLES["tales_small"]
     config = RunConfig(task="text-lm", **{**sample.settings, "epochs": 2, "batch_size": 16, "units": 16})

@@ -17,9 +17,9 @@ ray = pytest.importorskip("ray", reason="the Ray extra (requirements-ray.txt) is
 
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.jobs import ray_engine  # noqa: E402
-from lstm_core.samples import sample_csv  # noqa: E402
 from lstm_core.store import RunStore, new_workspace_id  # noqa: E402
 from lstm_core.sweeps import plan_grid, stop_sweep, submit_sweep, sweep_state  # noqa: E402
+from lstm_core.tasks.forecast.samples import sample_csv  # noqa: E402
 
 WS = new_workspace_id()
 DATA = sample_csv("noisy_seasonal")
@@ -90,7 +90,7 @@ def test_the_cli_sweeps_on_a_cluster_it_did_not_start(cluster, repo, tmp_path):
 SERVER = """
 from lstm_core.config import RunConfig
 from lstm_core.jobs import engine, wait_for
-from lstm_core.samples import sample_csv
+from lstm_core.tasks.forecast.samples import sample_csv
 
 pool = engine()
 config = RunConfig(target="value", season=24, units=4, epochs=2, timesteps=12, rows_used=300)
@@ -126,7 +126,7 @@ def test_a_cluster_out_of_reach_is_refused_with_sweep010_before_anything_is_queu
 
 def test_without_the_ray_package_ray_is_refused_with_sweep009(repo, tmp_path):
     # An installation without the extra: `import ray` fails.
-    code = ("import sys; sys.modules['ray'] = None; from lstm_core.cli import main; "
+    code = ("import sys; sys.modules['ray'] = None; from lstm_core.cli.main import main; "
             "sys.exit(main(['sweep', 'sample:noisy_seasonal', '--grid', 'units=8,16', '--ray', '127.0.0.1:6379']))")
     done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(repo), "LSTM_PLAYGROUND_HOME": str(tmp_path)})

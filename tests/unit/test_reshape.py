@@ -12,8 +12,8 @@ import pytest
 
 from lstm_core.config import RunConfig
 from lstm_core.data import describe, load_csv, reshaped
-from lstm_core.pipeline import prepare
-from lstm_core.profile import read_sampling
+from lstm_core.tasks.forecast.pipeline import prepare
+from lstm_core.tasks.forecast.profile import read_sampling
 
 MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 MONTH_NUMBERS = [str(n) for n in range(1, 13)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core.results import (
+from lstm_core.tasks.forecast.results import (
     MAPE_UNDEFINED,
     MASE_UNDEFINED,
     SMAPE_UNDEFINED,

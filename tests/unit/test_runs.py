@@ -6,7 +6,6 @@ import pytest
 
 from lstm_core.config import ConfigError, RunConfig
 from lstm_core.findings import Finding
-from lstm_core.pipeline import evaluate
 from lstm_core.runs import (
     RunRecord,
     change_one,
@@ -17,6 +16,7 @@ from lstm_core.runs import (
     setting_kind,
     table_rows,
 )
+from lstm_core.tasks.forecast.pipeline import evaluate
 
 DATA = "sample:noisy_seasonal"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 from lstm_core.config import RunConfig
-from lstm_core.samples import CLASSIFICATION_SAMPLES, SAMPLES
 from lstm_core.share import decode, encode
+from lstm_core.tasks.forecast.samples import CLASSIFICATION_SAMPLES, SAMPLES
 
 ALL_SAMPLES = [*SAMPLES, *CLASSIFICATION_SAMPLES]
 

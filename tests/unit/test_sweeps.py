@@ -17,7 +17,6 @@ from lstm_core.config import RunConfig
 from lstm_core.findings import Finding, ProblemError
 from lstm_core.jobs import LocalEngine
 from lstm_core.monitors import registered_monitors
-from lstm_core.samples import sample_csv
 from lstm_core.store import RunStore, new_workspace_id
 from lstm_core.sweeps import (
     DIVERGED,
@@ -36,6 +35,7 @@ from lstm_core.sweeps import (
     submit_sweep,
     sweep_state,
 )
+from lstm_core.tasks.forecast.samples import sample_csv
 
 WS = new_workspace_id()
 DATA = sample_csv("noisy_seasonal")

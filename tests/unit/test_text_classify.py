@@ -10,8 +10,8 @@ import pytest
 from lstm_core.checks.text_class_checks import PADDING_SHARE, TRUNCATED_SHARE
 from lstm_core.config import RunConfig
 from lstm_core.findings import ProblemError
-from lstm_core.text.classify import guess_text_roles, prepare_text_classification, read_text_csv, words
-from lstm_core.text.classify_samples import TEXT_CLASSIFY_SAMPLES, customer_messages
+from lstm_core.tasks.text_classify.prepare import guess_text_roles, prepare_text_classification, read_text_csv, words
+from lstm_core.tasks.text_classify.samples import TEXT_CLASSIFY_SAMPLES, customer_messages
 
 SAMPLE = TEXT_CLASSIFY_SAMPLES["customer_messages"]
 
@@ -110,7 +110,7 @@ def test_the_built_in_sample_has_no_text_finding(sample_prepared):
 
 
 def test_vectoriser_learns_its_vocabulary_from_the_training_texts_only(tmp_path, messages):
-    from lstm_core.text.classify_model import vectorise
+    from lstm_core.tasks.text_classify.model import vectorise
 
     # Every message gets a word of its own, so validation and test texts hold words training never saw.
     frame = messages.assign(message=[f"ref{i} {text}" for i, text in enumerate(messages["message"])])

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_core.text.classify import prepare_text_classification, read_text_csv
-from lstm_core.text.classify_model import evaluate_text_classifier, predict_texts, train_text_classifier
-from lstm_core.text.classify_samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
+from lstm_core.tasks.text_classify.model import evaluate_text_classifier, predict_texts, train_text_classifier
+from lstm_core.tasks.text_classify.prepare import prepare_text_classification, read_text_csv
+from lstm_core.tasks.text_classify.samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
 
 SAMPLE = TEXT_CLASSIFY_SAMPLES["customer_messages"]
 

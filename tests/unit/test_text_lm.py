@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from lstm_core.config import RunConfig
-from lstm_core.text.corpus import build_corpus, read_text
-from lstm_core.text.generate import pick, real_word_share
-from lstm_core.text.lm import prepare_text, shuffled_windows, unigram_bits, window_batches
-from lstm_core.text.samples import TEXT_SAMPLES, vocabulary_words
+from lstm_core.tasks.text_lm.corpus import build_corpus, read_text
+from lstm_core.tasks.text_lm.generate import pick, real_word_share
+from lstm_core.tasks.text_lm.lm import prepare_text, shuffled_windows, unigram_bits, window_batches
+from lstm_core.tasks.text_lm.samples import TEXT_SAMPLES, vocabulary_words
 
 SMALL = TEXT_SAMPLES["tales_small"]
 PROSE = SMALL.make()
@@ -219,7 +219,7 @@ def test_unigram_baseline_is_the_letter_entropy_of_the_validation_text():
 @pytest.fixture(scope="module")
 def trained():
     """One real run on the short built-in text, shared by the tests that read it."""
-    from lstm_core.text.lm import evaluate_text, train_text
+    from lstm_core.tasks.text_lm.lm import evaluate_text, train_text
     from tests.conftest import Recorder
 
     prepared = prepare_text(SMALL.source(), lm_config(epochs=3))
@@ -250,8 +250,8 @@ def test_training_emits_a_sample_before_training_and_after_each_epoch(trained):
 
 
 def test_generation_after_training_any_seed_length_and_temperature(trained):
-    from lstm_core.text.generate import generate
-    from lstm_core.text.lm import context_before_sentence
+    from lstm_core.tasks.text_lm.generate import generate
+    from lstm_core.tasks.text_lm.lm import context_before_sentence
 
     prepared, state, _, _ = trained
     corpus, config = prepared.corpus, prepared.config

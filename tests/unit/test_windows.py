@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lstm_core.config import RunConfig
-from lstm_core.windows import Scaler, build_windows, make_windows, split_rows, window_count
+from lstm_core.tasks.forecast.windows import Scaler, build_windows, make_windows, split_rows, window_count
 
 
 def series(rows: int, features: int = 1) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""Forecasting a CSV time series: windows, the pipeline, metrics and baselines, intervals and backtests."""

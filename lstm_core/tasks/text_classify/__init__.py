@@ -1,0 +1,1 @@
+"""Classifying the texts of a CSV (a text column and a label column)."""

@@ -1,0 +1,1 @@
+"""A character or word language model trained on a plain text."""
