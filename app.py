@@ -27,7 +27,8 @@ from lstm_core.tasks.forecast.samples import (  # noqa: E402
     classification_sample_csv,
     sample_csv,
 )
-from lstm_core.tasks.sequences import ClassPrepared, guess_layout, prepare_any  # noqa: E402
+from lstm_core.tasks.sequences import ClassPrepared, guess_layout  # noqa: E402
+from lstm_core.tasks.table import prepare_any  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.classification import data_view, role_controls, summary_line  # noqa: E402
 from ui.controls import column_controls, flag_settings, read_config, settings_sidebar  # noqa: E402
@@ -190,9 +191,9 @@ def checks_section(dataset: Dataset) -> Prepared | ClassPrepared | None:
         st.toast("Fix applied: " + ", ".join(f"{k} → {v}" for k, v in patch.items()) + again)
     shown = [f for f in prepared.findings if f.severity != "info"]
     if not shown:
-        st.success(summary_line(prepared) if isinstance(prepared, ClassPrepared) else forecast_summary(prepared))
+        st.success(summary_line(prepared) if prepared.config.classifies else forecast_summary(prepared))
     render_findings(shown, key="pre")
-    if isinstance(prepared, ClassPrepared) and len(prepared.encoder):
+    if prepared.config.classifies and len(prepared.encoder):
         data_view(prepared)
     notes = [f for f in prepared.findings if f.severity == "info"]
     if notes:

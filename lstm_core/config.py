@@ -13,6 +13,8 @@ from lstm_core.limits import how_to_change, limit
 TASKS = ("forecast", "classify-sequences", "classify-windows", "text-lm", "text-classify", "auto")
 CLASSIFY_TASKS = ("classify-sequences", "classify-windows")
 TEXT_TASKS = ("text-lm", "text-classify")
+# The tasks with the "Inside the LSTM" view (a runtime monitor's hint points to it).
+INSPECTED_TASKS = ("forecast", "classify-sequences", "classify-windows", "text-lm")
 LEVELS = ("char", "word")
 LAYOUTS = ("auto", "long", "wide")
 PADDINGS = ("pre", "post", "none")

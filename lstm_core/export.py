@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -66,6 +67,20 @@ def write_export(directory: Path, prepared, state, report=None) -> dict[str, str
         path.write_bytes(content)
         written[name] = str(path)
     return written
+
+
+# Labels of the written files in the command line's report ("written").
+WRITTEN_LABELS = {"model.keras": "model", "config.json": "config", "history.csv": "history",
+                  "metrics.json": "metrics", "train_script.py": "script", "preprocessing.json": "preprocessing"}
+
+
+def write_table_outputs(directory: Path, prepared, state, report=None) -> dict[str, str]:
+    """`train --out DIR` for a forecast or a sequence classifier: the export's files, label → path; what the export
+    leaves out is said on stderr."""
+    written = write_export(directory, prepared, state, report)
+    for note in export_notes(prepared.config):
+        print(note, file=sys.stderr)
+    return {WRITTEN_LABELS.get(name, name): path for name, path in written.items()}
 
 
 def export_zip(files: dict[str, bytes]) -> bytes:

@@ -80,15 +80,9 @@ def reference_key(data_ref: str, config) -> str:
 
 def untrained_model(prepared):
     """The same network with the weights it starts from (the run's seeds)."""
-    config = prepared.config
-    if config.task == "text-lm":
-        from lstm_core.tasks.text_lm.lm import build_lm
+    from lstm_core.tasks import task_for
 
-        return build_lm(config, prepared.corpus.vocab.size)
-    from lstm_core.model import build_model
-
-    options = getattr(prepared.windows, "model_options", {})
-    return build_model(config, prepared.windows.features, **options)
+    return task_for(prepared.config).untrained_model(prepared)
 
 
 def train_reference(prepared) -> Reference:
@@ -96,14 +90,9 @@ def train_reference(prepared) -> Reference:
     most of it); raises ReferenceFailed when that gives no model."""
     config = reference_config(prepared.config)
     trial = dataclasses.replace(prepared, config=config)
-    if config.task == "text-lm":
-        from lstm_core.tasks.text_lm.lm import runner_for_text
+    from lstm_core.tasks import task_for
 
-        runner = runner_for_text(trial, monitors=False, jit_compile=False)
-    else:
-        from lstm_core.tasks.forecast.pipeline import runner_for
-
-        runner = runner_for(trial, monitors=False, jit_compile=False)
+    runner = task_for(config).runner(trial, ticks=False, monitors=False, jit_compile=False)
     runner.max_seconds = min(runner.max_seconds, REFERENCE_SECONDS)
     state = runner.run()
     if state.model is None or not state.epochs_done or state.status in ("diverged", "error"):

@@ -25,10 +25,6 @@ def _keras():
 def build_model(config: RunConfig, features: int, n_classes: int | None = None, mask_value: float | None = None,
                 timesteps: int | None = None):
     """A classifier passes its number of classes, its sequence length and, for padded sequences, the pad value."""
-    if config.task == "text-classify":
-        from lstm_core.tasks.text_classify.model import build_text_model
-
-        return build_text_model(config, n_classes, timesteps or config.maxlen or 1)
     keras = _keras()
     inputs = keras.Input((timesteps or config.timesteps, features), name="window")
     x = inputs

@@ -143,8 +143,10 @@ class Runner:
         """
         # A classifier's data says its classes, sequence length and pad value; windows for a forecast say none.
         options = getattr(self.windows, "model_options", {})
-        self.state.model, kept = compile_model(build_model(self.config, self.windows.features, **options),
-                                               self.config, jit_compile=self.state.jit_compile,
+        # Data whose network is not model.py's (token ids through an embedding) brings its own builder.
+        build = getattr(self.windows, "build_model", None)
+        model = build(self.config) if build else build_model(self.config, self.windows.features, **options)
+        self.state.model, kept = compile_model(model, self.config, jit_compile=self.state.jit_compile,
                                                n_classes=options.get("n_classes"))
         # Whether the compiled step came from an earlier run of this shape in this worker (it then starts at speed).
         self.state.compiled_kept = kept

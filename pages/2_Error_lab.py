@@ -13,7 +13,7 @@ from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import load_csv  # noqa: E402
 from lstm_core.findings import ProblemError  # noqa: E402
 from lstm_core.lab import SCENARIOS, SWEEP_SCENARIOS, Scenario, SweepScenario  # noqa: E402
-from lstm_core.tasks.sequences import prepare_any  # noqa: E402
+from lstm_core.tasks.table import prepare_any  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
 from ui.inside import INSIDE_OPEN  # noqa: E402
 from ui.nav import page_links  # noqa: E402

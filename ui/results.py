@@ -9,7 +9,6 @@ import streamlit as st
 from lstm_core.runs import changed_settings, config_value, show_value
 from lstm_core.tasks.forecast.intervals import DEFAULT_LEVEL, LEVELS, coverage_sentence, forecast_band, level_entry
 from lstm_core.tasks.forecast.pipeline import Prepared
-from lstm_core.tasks.sequences import ClassPrepared
 
 from . import charts
 from .backtest import backtest_part, finished_summary, lstm_won
@@ -63,7 +62,7 @@ def render_results(record, current_config=None) -> None:
     if report is None:
         inside_section(record)  # a diverged run keeps its model: the view that shows why
         return
-    if isinstance(prepared, ClassPrepared):
+    if prepared.config.classifies:
         render_classification_results(prepared, record, report)
         inside_section(record)
         model_part(record)

@@ -131,7 +131,7 @@ class Recording:
         from lstm_core.jobs.execute import record_end
         from lstm_core.jobs.tasks import report_findings
 
-        for finding in report_findings(result):
+        for finding in report_findings(result, prepared.config):
             self.store.add_finding(self.run_id, finding)
         record_end(self.store, self.run_id, prepared, state, result)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import os
 import sys
 import tempfile
 import time
 
+from lstm_core.cli.output import json_default, print_findings
+from lstm_core.cli.running import EXIT_FINDING, EXIT_OK, EXIT_USAGE, finite
 from lstm_core.cli.store import add_store_options, source_bytes
 from lstm_core.findings import Finding, ProblemError, has_errors
 from lstm_core.jobs import RAY_VARIABLE
@@ -32,7 +33,7 @@ from lstm_core.sweeps import (
 )
 
 SWEEP_COMMAND = "sweep"
-EXIT_OK, EXIT_FINDING, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_INTERRUPTED = 130
 # Findings that mean the command itself was unusable (exit 2), not that a run failed.
 USAGE_CODES = ("DATA001", "DATA002", "CONFIG001")
 POLL_SECONDS = 0.5
@@ -73,19 +74,19 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace, report: dict) -> int:
-    from lstm_core.cli.main import _config_or_problem, prepared_table
-    from lstm_core.tasks.text_classify.cli import wants_text_classify
-    from lstm_core.tasks.text_lm.cli import wants_text_lm
+    from lstm_core.cli.options import config_or_problem, given_settings
+    from lstm_core.tasks import claiming
 
     ray_address = args.ray or os.environ.get(RAY_VARIABLE, "").strip()
     if ray_address:
         _ray_missing()
-    config = _config_or_problem(args)
-    if wants_text_lm(args.file, config) or wants_text_classify(args, config):
+    config = config_or_problem(args)
+    task = claiming(args.file, config)
+    if task.reader != "csv":
         raise ProblemError(Finding("CONFIG001", "error", "The command line sweeps CSV forecasts and classifiers",
                                    "Text tasks are swept on their pages; use `train` for one text run.",
                                    area="config"))
-    prepared = prepared_table(args, config)
+    prepared = task.cli_prepare(args.file, config, given_settings(args))
     report.update(config=prepared.config.to_dict(), data=prepared.data_summary(),
                   findings=[f.to_dict() for f in prepared.findings])
     if has_errors(prepared.findings):
@@ -200,7 +201,7 @@ def run_report(run: SweepRun) -> dict:
     """One run as the JSON report shows it: values, status, curve, monitor marks, scores and findings."""
     return {"run_id": run.run_id, "number": run.number, "values": run.values, "status": run.status,
             "reason": run.reason, "epochs": run.epochs, "best_val_loss": run.best_val_loss,
-            "val_loss": [_finite(v) for v in run.curve], "marks": run.marks, "metric": run.metric,
+            "val_loss": [finite(v) for v in run.curve], "marks": run.marks, "metric": run.metric,
             "model": run.model_score, "baseline": run.baseline, "baseline_score": run.baseline_score,
             "metrics": run.metrics, "verdict": run.verdict,
             "findings": [{"code": f.code, "severity": f.severity, "title": f.title, "detail": f.detail,
@@ -209,13 +210,9 @@ def run_report(run: SweepRun) -> dict:
 
 def _print(report: dict, as_json: bool) -> None:
     if as_json:
-        from lstm_core.cli.main import _json_default  # cli imports this module to add its command
-
-        print(json.dumps(report, indent=2, default=_json_default))
+        print(json.dumps(report, indent=2, default=json_default))
         return
-    for finding in report["findings"]:
-        print(f"[{finding['severity']}] {finding['code']} {finding['title']}")
-        print(f"    {finding['detail']}")
+    print_findings(report["findings"], fixes=False)
     if "runs" not in report:
         return
     _print_table(report)
@@ -251,7 +248,3 @@ def _cell(value) -> str:
 
 def _values_text(values: dict) -> str:
     return ", ".join(f"{name} {show_value(value)}" for name, value in values.items())
-
-
-def _finite(value: float) -> float | None:
-    return value if value is not None and math.isfinite(value) else None

@@ -79,20 +79,14 @@ def _loaded(home: str, run_id: str):
 
     key = (home, run_id)
     if key not in _models:
-        import keras
+        from lstm_core.tasks import task_for
 
         store = RunStore(home)
         record = store.get(run_id)
         if record is None:
             raise LookupError(f"run {run_id} is not in the store any more")
         prepared = prepare_from(record.reader, store.data_bytes(record.data_ref), record.data_name, record.config)
-        if record.config.task == "text-classify":
-            from lstm_core.tasks.text_classify.model import vectorise
-
-            vectorise(prepared)
-        model = keras.saving.load_model(Path(store.run_dir(run_id)) / "model.keras", safe_mode=True)
-        if record.config.task == "text-classify" and model.inputs[0].dtype == "string":
-            model = model.layers[-1]  # the trained part; predict_texts puts this run's vectoriser in front again
+        model = task_for(record.config).load_trained(prepared, Path(store.run_dir(run_id)) / "model.keras")
         _models[key] = (prepared, model)
         while len(_models) > KEPT_MODELS:
             _models.popitem(last=False)

@@ -132,7 +132,7 @@ def _finish(store: RunStore, run_id: str, prepared, state) -> str:
     if trained:
         try:
             report = evaluate_task(prepared, state.model)
-            for finding in report_findings(report):
+            for finding in report_findings(report, prepared.config):
                 store.add_finding(run_id, finding)
         except Exception as exc:  # a model that cannot predict is reported, not raised
             store.add_finding(run_id, translate(exc, area="evaluation"))

@@ -23,14 +23,10 @@ UNBOUNDED_ACTIVATIONS = ("relu", "elu", "linear")
 # TRAIN102: loss above 10x what an untrained model starts at; or 3x its first epoch; or two rises in a row adding
 # up to 25 %; or three alternating jumps of 2x or more — those three only while above the zero-skill level; or, at a
 # learning rate above the optimiser's "very high" mark (TRAIN001), no better than 90 % of zero skill after 3 epochs.
-EXPLODE_FACTOR = 10.0
-ABOVE_FIRST_FACTOR = 3.0
-RISE_EPOCHS = 2
-RISE_TOTAL = 1.25
-SWING_WINDOW = 4
-SWING_RATIO = 2.0
-COLLAPSE_EPOCHS = 3
-COLLAPSE_LEVEL = 0.9
+EXPLODE_FACTOR, ABOVE_FIRST_FACTOR = 10.0, 3.0
+RISE_EPOCHS, RISE_TOTAL = 2, 1.25
+SWING_WINDOW, SWING_RATIO = 4, 2.0
+COLLAPSE_EPOCHS, COLLAPSE_LEVEL = 3, 0.9
 # TRAIN103: for 5 epochs every loss stayed within a 1 % band while at or above half the zero-skill level; or, above
 # the zero-skill level, its pace would need more than 200 epochs just to get down to that level.
 STALL_EPOCHS = 5
@@ -60,6 +56,10 @@ def _finding(code: str, severity: str, title: str, detail: str, curve: Curve, ev
 
 def _g(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4g}"
+
+
+def _nan_or_inf(value: float) -> str:
+    return "NaN" if math.isnan(value) else "infinite"
 
 
 def _last_val(curve: Curve) -> float | None:
@@ -107,10 +107,6 @@ def non_finite_loss(curve: Curve, facts: Facts):
         curve, {"loss": as_evidence(values["loss"]), "val_loss": as_evidence(values["val_loss"]), "likely_cause": cause,
                 "suspects": [c for c, _, _ in found], "learning_rate": facts.config.learning_rate,
                 "scaling": facts.config.scaling, "max_abs_input": facts.max_abs_input}, fix)
-
-
-def _nan_or_inf(value: float) -> str:
-    return "NaN" if math.isnan(value) else "infinite"
 
 
 def swinging(values: list[float], ratio: float) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from lstm_core.config import INSPECTED_TASKS
 from lstm_core.findings import Finding
 from lstm_core.monitors.engine import Curve, Facts, Probe, as_evidence, monitor
 
@@ -184,8 +185,6 @@ def vanishing_gradients(curve: Curve, facts: Facts):
 
 def see_inside(config) -> str:
     """Where the user sees which gates are pinned, for the tasks that have the view (ui/inside.py)."""
-    from lstm_core.inside_run import INSPECTED_TASKS
-
     if config.task not in INSPECTED_TASKS:
         return ""
     return (" To see which gates are pinned, open \"Inside the LSTM\" under the run's results: it shows the share "

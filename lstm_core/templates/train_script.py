@@ -7,6 +7,9 @@ scaling fit on the training rows and windows, builds the same model with the sam
 trains it on batches in the same order, and prints the loss of every epoch (also written to --out). It covers the
 forecast task and the classification of whole sequences (long or wide files) or of windows. Edit CONFIG to try
 other settings.
+
+Longer than 300 lines: the script is written out as one file, to be run alone, so it carries its own reading,
+windows and model code.
 """
 
 import argparse

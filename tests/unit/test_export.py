@@ -114,7 +114,8 @@ def run_script(folder, data_name: str) -> list[dict]:
 
 
 def test_the_script_trains_the_same_classifier_from_a_long_file(data_file, tmp_path):
-    from lstm_core.tasks.sequences import prepare_any, train_classifier
+    from lstm_core.tasks.sequences import train_classifier
+    from lstm_core.tasks.table import prepare_any
 
     # Long layout: rows out of order within each sequence (an order column), text labels, two features.
     path = data_file("classification/long_shapes.csv")
@@ -131,7 +132,8 @@ def test_the_script_trains_the_same_classifier_from_a_long_file(data_file, tmp_p
 
 
 def test_a_wide_classifier_export_has_its_preprocessing(data_file):
-    from lstm_core.tasks.sequences import prepare_any, train_classifier
+    from lstm_core.tasks.sequences import train_classifier
+    from lstm_core.tasks.table import prepare_any
 
     dataset = load_csv(data_file("classification/wide_ragged.csv"))
     prepared = prepare_any(dataset, RunConfig(task="auto", units=4, epochs=1, missing="interpolate", maxlen=16))

@@ -341,7 +341,7 @@ def test_a_padded_classifier_window_skips_its_padding():
     from lstm_core.data import load_csv
     from lstm_core.tasks.forecast.pipeline import train
     from lstm_core.tasks.forecast.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
-    from lstm_core.tasks.sequences import prepare_any
+    from lstm_core.tasks.table import prepare_any
 
     sample = CLASSIFICATION_SAMPLES["gestures"]
     prepared = prepare_any(load_csv(classification_sample_csv("gestures"), "gestures.csv"),

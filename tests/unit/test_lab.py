@@ -12,7 +12,8 @@ import pytest
 from lstm_core.data import load_csv
 from lstm_core.lab import SCENARIOS
 from lstm_core.tasks.forecast.pipeline import evaluate, train
-from lstm_core.tasks.sequences import ClassPrepared, evaluate_classifier, prepare_any
+from lstm_core.tasks.sequences import ClassPrepared, evaluate_classifier
+from lstm_core.tasks.table import prepare_any
 
 ALL = sorted(SCENARIOS)
 DURING = sorted(name for name, s in SCENARIOS.items() if s.when == "during")

@@ -137,8 +137,8 @@ def _fold_score(rows, fold, name, unit):
 
 def run_folds(dataset, folds: list[Fold], listeners=()) -> list[dict | None]:
     """Train and score every fold in this process (the CLI): each fold's metrics, None where it did not train."""
-    from lstm_core.jobs.tasks import runner_for_task
     from lstm_core.tasks.forecast.pipeline import evaluate, prepare
+    from lstm_core.windowed import runner_for, worth_compiling
 
     out = []
     for fold in folds:
@@ -146,7 +146,7 @@ def run_folds(dataset, folds: list[Fold], listeners=()) -> list[dict | None]:
         if not prepared.ready:
             out.append(None)
             continue
-        state = runner_for_task(prepared, ticks=False, listeners=listeners).run()
+        state = runner_for(prepared, listeners, jit_compile=worth_compiling(prepared)).run()
         if state.model is None or state.epochs_done == 0 or state.status in ("diverged", "error"):
             out.append(None)
             continue

@@ -20,6 +20,7 @@ from lstm_core.tasks.forecast.results import (
     recursive_forecasts,
 )
 from lstm_core.tasks.forecast.windows import Windows, build_windows, split_rows
+from lstm_core.windowed import runner_for, train  # noqa: F401  (a forecast trains as every windowed task does)
 
 
 @dataclass
@@ -106,21 +107,6 @@ def _checked_columns(dataset: Dataset, config: RunConfig) -> RunConfig:
             evidence={"unknown": unknown, "numeric_columns": numeric},
             fix={"features": [f for f in config.features if f in numeric]}, area="data"))
     return config.replace(features=tuple(f for f in config.features if f != config.target))
-
-
-def runner_for(prepared, listeners=(), ticks: bool = False, monitors: bool = True, jit_compile: bool = True):
-    """The Runner for a forecast or a classifier, with the runtime monitors listening."""
-    from lstm_core.monitors import attach_monitors
-    from lstm_core.train import Runner
-
-    runner = Runner(prepared.config, prepared.windows, listeners, jit_compile=jit_compile, ticks=ticks)
-    if monitors:
-        attach_monitors(runner)
-    return runner
-
-
-def train(prepared, listeners=(), monitors: bool = True, jit_compile: bool = True):
-    return runner_for(prepared, listeners, monitors=monitors, jit_compile=jit_compile).run()
 
 
 def predict_fn(model):

@@ -20,7 +20,7 @@ PREDICT_BATCH = 256
 
 def train_classifier(prepared: ClassPrepared, listeners=(), jit_compile: bool = True, monitors: bool = True):
     """Fit with the same Runner and monitors as a forecast (events, stop flag, XLA fallback); returns its RunState."""
-    from lstm_core.tasks.forecast.pipeline import train
+    from lstm_core.windowed import train
 
     return train(prepared, listeners, monitors=monitors, jit_compile=jit_compile)
 

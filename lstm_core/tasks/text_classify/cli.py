@@ -1,13 +1,13 @@
-"""The command line's text classification: its options, when a command is one, and the run itself (the same JSON
-keys as sequence classification, plus the misclassified test texts)."""
+"""Text classification's part of the command line: when a file is one, reading it, and its scores in the report (the
+same JSON keys as sequence classification, plus the misclassified test texts)."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from lstm_core.config import RunConfig
 from lstm_core.findings import Finding, ProblemError
+from lstm_core.tasks.base import sample_name
 from lstm_core.tasks.text_classify.prepare import guess_text_roles, prepare_text_classification, read_text_csv, words
 from lstm_core.tasks.text_classify.samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
 
@@ -16,19 +16,15 @@ MIN_TEXT_WORDS = 3
 DISTINCT_SHARE = 0.5
 
 
-def _sample_name(args: argparse.Namespace) -> str | None:
-    return args.file.split(":", 1)[1] if args.file.startswith("sample:") else None
-
-
-def wants_text_classify(args: argparse.Namespace, config: RunConfig) -> bool:
+def wants_text_classify(file: str, config: RunConfig) -> bool:
     """--task text-classify, a text sample, or (task auto) a CSV with a column of free text and a label column."""
-    name = _sample_name(args)
+    name = sample_name(file)
     if config.task == "text-classify" or name in TEXT_CLASSIFY_SAMPLES:
         return True
     if config.task != "auto" or name is not None:
         return False
     try:
-        dataset = read_text_csv(Path(args.file))
+        dataset = read_text_csv(Path(file))
     except ProblemError:
         return False  # the usual path reports the file's problem
     roles = guess_text_roles(dataset)
@@ -40,40 +36,29 @@ def wants_text_classify(args: argparse.Namespace, config: RunConfig) -> bool:
     return typical >= MIN_TEXT_WORDS and texts.nunique() >= DISTINCT_SHARE * len(texts)
 
 
-def run_text_classify(args: argparse.Namespace, config: RunConfig, report: dict) -> int:
-    from lstm_core.cli.main import EXIT_FINDING, _given, checked, exit_code, recorded, trained
+def cli_prepare(file: str, config: RunConfig, given: set[str]):
+    config = config.replace(task="text-classify")
+    name = sample_name(file)
+    if name is None:
+        return prepare_text_classification(read_text_csv(Path(file)), config)
+    if name not in TEXT_CLASSIFY_SAMPLES:
+        raise ProblemError(Finding("DATA002", "error", f"No text classification sample named '{name}'",
+                                   f"Text classification samples: {', '.join(TEXT_CLASSIFY_SAMPLES)}.", area="data"))
+    defaults = TEXT_CLASSIFY_SAMPLES[name].config().to_dict()
+    config = config.replace(**{k: v for k, v in defaults.items() if k not in given and k != "task"})
+    return prepare_text_classification(read_text_csv(text_classify_sample_csv(name), f"{name}.csv"), config)
+
+
+def cli_results(prepared, state, report: dict):
     from lstm_core.tasks.text_classify.model import evaluate_text_classifier
 
-    given = _given(args)
-    config = config.replace(task="text-classify")
-    name = _sample_name(args)
-    if name is not None:
-        if name not in TEXT_CLASSIFY_SAMPLES:
-            raise ProblemError(Finding("DATA002", "error", f"No text classification sample named '{name}'",
-                                       f"Text classification samples: {', '.join(TEXT_CLASSIFY_SAMPLES)}.",
-                                       area="data"))
-        defaults = TEXT_CLASSIFY_SAMPLES[name].config().to_dict()
-        config = config.replace(**{k: v for k, v in defaults.items() if k not in given and k != "task"})
-        dataset = read_text_csv(text_classify_sample_csv(name), f"{name}.csv")
-    else:
-        dataset = read_text_csv(Path(args.file))
-    prepared = prepare_text_classification(dataset, config)
-    done = checked(args, prepared, report)
-    if done is not None:
-        return done
-    state = trained(args, report, prepared)
-    if state is None:
-        return EXIT_FINDING
-    result = None
-    if state.status != "diverged":
-        result = evaluate_text_classifier(prepared, state.model)
-        report["metrics"] = result.metrics
-        report["verdict"] = result.verdict
-        report["misclassified"] = result.mistakes.to_dict(orient="records")
-    if args.out:
-        report["written"] = write_text_outputs(args.out, prepared, state)
-    recorded(args, prepared, state, result)
-    return exit_code(report)
+    if state.status == "diverged":
+        return None
+    result = evaluate_text_classifier(prepared, state.model)
+    report["metrics"] = result.metrics
+    report["verdict"] = result.verdict
+    report["misclassified"] = result.mistakes.to_dict(orient="records")
+    return result
 
 
 def write_text_outputs(directory: Path, prepared, state) -> dict:

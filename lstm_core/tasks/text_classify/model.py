@@ -52,6 +52,10 @@ class TextData:
     def counts(self) -> dict[str, int]:
         return {part: len(getattr(self, f"x_{part}")) for part in PARTS}
 
+    def build_model(self, config: RunConfig):
+        """The network the Runner trains on these token ids (its own builder: ids go through an embedding)."""
+        return build_text_model(config, len(self.classes), self.maxlen)
+
 
 def vectorise(prepared: TextPrepared) -> TextData:
     """Adapt a TextVectorization on the training texts only (a word seen only in validation or test is unknown, as
@@ -109,7 +113,7 @@ def build_text_model(config: RunConfig, n_classes: int | None, maxlen: int):
 
 def train_text_classifier(prepared: TextPrepared, listeners=(), jit_compile: bool = TEXT_JIT, monitors: bool = True):
     """Vectorise (once) and fit with the same Runner and runtime monitors as every other task."""
-    from lstm_core.tasks.forecast.pipeline import train
+    from lstm_core.windowed import train
 
     if prepared.windows is None:
         vectorise(prepared)

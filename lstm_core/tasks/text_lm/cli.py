@@ -1,4 +1,5 @@
-"""`python -m lstm_core check|train FILE.txt|sample:NAME --task text-lm`: the language model's part of the CLI."""
+"""The language model's part of `python -m lstm_core check|train FILE.txt|sample:NAME`: reading the text, its scores
+and samples in the report, its epoch log and text output."""
 
 from __future__ import annotations
 
@@ -7,22 +8,15 @@ import sys
 from pathlib import Path
 
 from lstm_core.config import RunConfig
-from lstm_core.findings import Finding, ProblemError, has_errors
+from lstm_core.findings import Finding, ProblemError
+from lstm_core.tasks.base import sample_name
 from lstm_core.tasks.text_lm.samples import TEXT_SAMPLES
-
-
-def wants_text_lm(file: str, config: RunConfig) -> bool:
-    return config.task == "text-lm" or (config.task == "auto" and _sample_name(file) in TEXT_SAMPLES)
-
-
-def _sample_name(file: str) -> str | None:
-    return file.split(":", 1)[1] if file.startswith("sample:") else None
 
 
 def load_text_source(file: str):
     from lstm_core.tasks.text_lm.corpus import read_text
 
-    name = _sample_name(file)
+    name = sample_name(file)
     if name is None:
         return read_text(Path(file))
     if name not in TEXT_SAMPLES:
@@ -34,45 +28,30 @@ def load_text_source(file: str):
 def text_config(file: str, config: RunConfig, given: set[str]) -> RunConfig:
     """The task set to text-lm, and a built-in text's own settings wherever the command line says nothing."""
     config = config.replace(task="text-lm")
-    name = _sample_name(file)
+    name = sample_name(file)
     if name in TEXT_SAMPLES:
         config = config.replace(**{k: v for k, v in TEXT_SAMPLES[name].settings.items() if k not in given})
     return config
 
 
-def run_text_lm(args, config: RunConfig, given: set[str], report: dict) -> int:
+def cli_prepare(file: str, config: RunConfig, given: set[str]):
     from lstm_core.tasks.text_lm.lm import prepare_text
 
-    config = text_config(args.file, config, given)
-    prepared = prepare_text(load_text_source(args.file), config)
-    report["config"] = prepared.config.to_dict()
-    report["findings"] = [f.to_dict() for f in prepared.findings]
-    report["data"] = prepared.data_summary()
-    if args.command == "check" or has_errors(prepared.findings):
-        return 1 if has_errors(prepared.findings) else 0
-    return _train(args, prepared, report)
+    return prepare_text(load_text_source(file), text_config(file, config, given))
 
 
-def _train(args, prepared, report: dict) -> int:
-    from lstm_core.cli.main import EXIT_FINDING, recorded, trained
+def cli_results(prepared, state, report: dict):
     from lstm_core.tasks.text_lm.lm import evaluate_text
 
-    state = trained(args, report, prepared, log=_json_log if args.json else _text_log)
-    if state is None:
-        return EXIT_FINDING
     # One string per epoch, epoch 0 (before any training) first; the keyed list adds the seed and bits.
     report["samples"] = [sample["text"] for sample in state.samples]
     report["samples_by_epoch"] = state.samples
-    result = None
-    if state.status != "diverged" and state.epochs_done:
-        result = evaluate_text(prepared, state.model)
-        report["metrics"] = {"model": result["model"], "baselines": result["baselines"]}
-        report["verdict"] = result["verdict"]
-    if args.out:
-        report["written"] = write_text_outputs(args.out, prepared, state)
-    recorded(args, prepared, state, result)
-    errors = [Finding(f["code"], f["severity"], f["title"], f["detail"]) for f in report["findings"]]
-    return 1 if has_errors(errors) else 0
+    if state.status == "diverged" or not state.epochs_done:
+        return None
+    result = evaluate_text(prepared, state.model)
+    report["metrics"] = {"model": result["model"], "baselines": result["baselines"]}
+    report["verdict"] = result["verdict"]
+    return result
 
 
 def write_text_outputs(directory: Path, prepared, state) -> dict:
@@ -88,12 +67,12 @@ def write_text_outputs(directory: Path, prepared, state) -> dict:
     return {key: str(path) for key, path in paths.items()}
 
 
-def _json_log(kind: str, payload: dict) -> None:
+def json_log(kind: str, payload: dict) -> None:
     if kind in ("epoch_end", "sample"):
         print(json.dumps({"event": kind, **payload}, default=str, ensure_ascii=False), file=sys.stderr, flush=True)
 
 
-def _text_log(kind: str, payload: dict) -> None:
+def text_log(kind: str, payload: dict) -> None:
     if kind == "epoch_end":
         val = f"  val_loss {payload['val_loss']:.4g}" if payload["val_loss"] is not None else ""
         print(f"epoch {payload['epoch']}/{payload['epochs']}  loss {payload['loss']:.4g}{val}  "

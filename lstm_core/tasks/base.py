@@ -1,0 +1,108 @@
+"""What every task is: one object the CLI, the job engine, sweeps and the pages ask, instead of testing task names.
+
+A task reads its kind of file, prepares a checked run from it (the task's checks run here), builds the runner that
+trains it, scores the trained model against the task's baselines, and describes the result for the CLI and the
+export. The shared machinery it leans on stays outside: reading files (lstm_core.data), the runner (train.py), the
+monitors, the check engine, the job engine and store, export.
+
+Methods import their task's modules when called, so the registry loads no TensorFlow and no task's internals.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from lstm_core.config import INSPECTED_TASKS, RunConfig
+
+
+class Task:
+    # The package under lstm_core/tasks/ and the registry's key.
+    name: str = ""
+    # The RunConfig.task values this task trains.
+    config_tasks: tuple[str, ...] = ()
+    # How a stored file is read back: "csv" (a table), "text" (a plain text) or "text-csv" (a CSV of texts).
+    reader: str = "csv"
+    # In the user's words, for messages.
+    label: str = ""
+    # `lr-find` (the learning-rate range test) works on this task's prepared runs.
+    range_test: bool = False
+    # A trained model of this task scores a held-out part with a report the store keeps (a dataclass or a dict).
+    report_is_dict: bool = False
+
+    @property
+    def inspected(self) -> bool:
+        """Whether the page has its "Inside the LSTM" view (config.INSPECTED_TASKS: the monitors read it too)."""
+        return any(name in INSPECTED_TASKS for name in self.config_tasks)
+
+    # --- data → prepared run (no TensorFlow) ---
+    def read(self, raw: bytes, name: str) -> Any:
+        """The task's data from a file's bytes (a Dataset, a TextSource, …); a ProblemError names what is wrong."""
+        raise NotImplementedError
+
+    def prepare(self, data: Any, config: RunConfig) -> Any:
+        """The checked, prepared run: `.config`, `.findings`, `.ready`, `.data_summary()`."""
+        raise NotImplementedError
+
+    # --- training and scoring ---
+    def runner(self, prepared, listeners=(), ticks: bool = True, monitors: bool = True,
+               jit_compile: bool | None = None):
+        """The Runner for a prepared run, the monitors attached; jit_compile None: the task's own choice."""
+        raise NotImplementedError
+
+    def untrained_model(self, prepared):
+        """The network this run trains, with the weights it starts from."""
+        raise NotImplementedError
+
+    def load_trained(self, prepared, path):
+        """A stored run's saved model, ready for the task's predictions (Keras' safe mode: no code in the file)."""
+        import keras
+
+        return keras.saving.load_model(path, safe_mode=True)
+
+    def evaluate(self, prepared, model) -> Any:
+        """The report on the held-out part: metrics, baselines, a verdict."""
+        raise NotImplementedError
+
+    def report_findings(self, report) -> list:
+        """Findings read from a finished report (none unless the task has some)."""
+        return []
+
+    def extra_outputs(self, prepared, model) -> dict[str, bytes]:
+        """Artifacts a stored run keeps besides the export (a forecast past the end, …)."""
+        return {}
+
+    def warm_up(self, prepared) -> bool:
+        """Compile this run's shapes in the current process ahead of time; False when the task has nothing to warm."""
+        return False
+
+    # --- the command line ---
+    def claims(self, file: str, config: RunConfig) -> bool:
+        """Whether `python -m lstm_core … FILE` with this config is this task's (the task asked, or "auto" and the
+        file or sample is this task's kind)."""
+        return config.task in self.config_tasks
+
+    def cli_prepare(self, file: str, config: RunConfig, given: set[str]):
+        """The prepared run for a path or sample:NAME, a sample's settings filling what the user left open."""
+        raise NotImplementedError
+
+    def cli_log(self, as_json: bool):
+        """The epoch log the command prints while it trains, or None for the CLI's usual one."""
+        return None
+
+    def cli_results(self, args: argparse.Namespace, prepared, state, report: dict):
+        """Score the trained run and put the task's keys in the CLI's JSON report; returns the report object."""
+        raise NotImplementedError
+
+    def write_outputs(self, directory, prepared, state, result) -> dict[str, str]:
+        """`train --out DIR`: the files written, label → path."""
+        raise NotImplementedError
+
+    def print_results(self, report: dict) -> None:
+        """The CLI's text output for the task's data and metrics."""
+        raise NotImplementedError
+
+
+def sample_name(file: str) -> str | None:
+    """NAME for "sample:NAME", else None."""
+    return file.split(":", 1)[1] if file.startswith("sample:") else None
