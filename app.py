@@ -17,7 +17,7 @@ from lstm_core.data import Dataset, load_csv  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
 from lstm_core.limits import limit  # noqa: E402
-from lstm_core.sweeps import SWEEP_SETTINGS  # noqa: E402
+from lstm_core.sweeps.grid import SWEEP_SETTINGS  # noqa: E402
 from lstm_core.tasks.forecast.pipeline import Prepared, default_config  # noqa: E402
 from lstm_core.tasks.forecast.profile import starting_settings  # noqa: E402
 from lstm_core.tasks.forecast.samples import (  # noqa: E402

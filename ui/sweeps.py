@@ -18,17 +18,9 @@ from plotly.colors import sample_colorscale
 from lstm_core.jobs import engine, reader_for
 from lstm_core.limits import limit
 from lstm_core.runs import STATUS_WORDS
-from lstm_core.sweeps import (
-    LIMIT_NAME,
-    SWEEP_SETTINGS,
-    SweepRun,
-    SweepState,
-    plan_grid,
-    show_value,
-    stop_sweep,
-    submit_sweep,
-    sweep_state,
-)
+from lstm_core.sweeps.grid import LIMIT_NAME, SWEEP_SETTINGS, plan_grid, show_value
+from lstm_core.sweeps.outcomes import SweepRun, SweepState
+from lstm_core.sweeps.state import stop_sweep, submit_sweep, sweep_state
 
 from .findings import number_text, plain, render_findings
 from .workspace import run_store, workspace_id
@@ -331,7 +323,7 @@ def _epoch_tick(epochs: int) -> int:
 def leaderboard(state: SweepState) -> list[dict]:
     """A row a run, best first: the swept values, status, epochs, best validation loss, the model against its best
     baseline, and the findings' codes; numbers as text, so the table reads the same in every browser."""
-    from lstm_core.sweeps import leaderboard_rows
+    from lstm_core.sweeps.state import leaderboard_rows
 
     by_id = {f"#{run.number}" if run.number else run.run_id: run for run in state.runs}
     rows = []
