@@ -47,7 +47,8 @@ from ui.sampling import layout_control, reshape_for, reshaped, sampling_caption 
 from ui.settings_file import apply_pending_settings, settings_file_uploader  # noqa: E402
 from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
 from ui.state import DATA_ID, LAST_FIX, keep_settings, set_widgets  # noqa: E402
-from ui.sweeps import SweepPage, sweep_section  # noqa: E402
+from ui.sweep_form import SweepPage  # noqa: E402
+from ui.sweeps import sweep_section  # noqa: E402
 from ui.workspace import workspace_id  # noqa: E402
 
 MAX_PREVIEW_POINTS = 20_000
