@@ -17,7 +17,7 @@ from lstm_core.data import Dataset, load_csv  # noqa: E402
 from lstm_core.errors import translate  # noqa: E402
 from lstm_core.findings import ProblemError, has_errors  # noqa: E402
 from lstm_core.limits import limit  # noqa: E402
-from lstm_core.sweeps import SWEEP_SETTINGS  # noqa: E402
+from lstm_core.sweeps.grid import SWEEP_SETTINGS  # noqa: E402
 from lstm_core.tasks.forecast.pipeline import Prepared, default_config  # noqa: E402
 from lstm_core.tasks.forecast.profile import starting_settings  # noqa: E402
 from lstm_core.tasks.forecast.samples import (  # noqa: E402
@@ -48,7 +48,8 @@ from ui.sampling import layout_control, reshape_for, reshaped, sampling_caption 
 from ui.settings_file import apply_pending_settings, settings_file_uploader  # noqa: E402
 from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
 from ui.state import DATA_ID, LAST_FIX, keep_settings, set_widgets  # noqa: E402
-from ui.sweeps import SweepPage, sweep_section  # noqa: E402
+from ui.sweep_form import SweepPage  # noqa: E402
+from ui.sweeps import sweep_section  # noqa: E402
 from ui.workspace import workspace_id  # noqa: E402
 
 MAX_PREVIEW_POINTS = 20_000

@@ -30,7 +30,8 @@ from lstm_core import jobs
 from lstm_core.config import RunConfig
 from lstm_core.jobs import LocalEngine, wait_for
 from lstm_core.store import RunStore
-from lstm_core.sweeps import plan_grid, submit_sweep, sweep_state
+from lstm_core.sweeps.grid import plan_grid
+from lstm_core.sweeps.state import submit_sweep, sweep_state
 from lstm_core.tasks.forecast.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
 
 WORKSPACE = "b" * 32

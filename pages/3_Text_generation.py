@@ -22,7 +22,8 @@ from ui.findings import plain, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import submit_run, train_part  # noqa: E402
 from ui.state import keep_settings  # noqa: E402
-from ui.sweeps import SweepPage, sweep_section, sweepable  # noqa: E402
+from ui.sweep_form import SweepPage, sweepable  # noqa: E402
+from ui.sweeps import sweep_section  # noqa: E402
 from ui.text_lm import live_part, render_lm_results  # noqa: E402
 from ui.workspace import workspace_id  # noqa: E402
 

@@ -29,7 +29,7 @@ def open_lab_sweep(new_app) -> AppTest:
 
 def wait_for_sweep(sweep_id: str):
     from lstm_core.store import RunStore
-    from lstm_core.sweeps import sweep_state
+    from lstm_core.sweeps.state import sweep_state
 
     deadline = time.monotonic() + SWEEP_TIMEOUT
     while time.monotonic() < deadline:

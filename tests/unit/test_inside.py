@@ -8,8 +8,9 @@ import pytest
 
 from lstm_core.config import RunConfig
 from lstm_core.inside import Cell, run_cell, saturation, unit_order, unit_responses
+from lstm_core.inside_capture import _final, keras_agreement, keras_first_layer, lstm_stack
 from lstm_core.inside_reference import ReferenceCache, healthy_reference, is_healthy, reference_key, train_reference
-from lstm_core.inside_run import _final, inspect_window, keras_agreement, keras_first_layer, lstm_stack, plain
+from lstm_core.inside_run import inspect_window, plain
 from lstm_core.model import build_model
 from lstm_core.runs import RunRecord
 

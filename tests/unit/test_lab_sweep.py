@@ -10,7 +10,9 @@ import pytest
 from lstm_core.jobs import LocalEngine
 from lstm_core.lab import SWEEP_SCENARIOS
 from lstm_core.store import RunStore, new_workspace_id
-from lstm_core.sweeps import DIVERGED, STALLED, parse_axis, plan_grid, submit_sweep, sweep_state
+from lstm_core.sweeps.grid import parse_axis, plan_grid
+from lstm_core.sweeps.outcomes import DIVERGED, STALLED
+from lstm_core.sweeps.state import submit_sweep, sweep_state
 
 pytestmark = pytest.mark.xdist_group("test_lab_sweep")
 CODES = {"stalled": STALLED, "diverged": DIVERGED}

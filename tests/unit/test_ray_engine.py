@@ -18,7 +18,8 @@ ray = pytest.importorskip("ray", reason="the Ray extra (requirements-ray.txt) is
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.jobs import ray_engine  # noqa: E402
 from lstm_core.store import RunStore, new_workspace_id  # noqa: E402
-from lstm_core.sweeps import plan_grid, stop_sweep, submit_sweep, sweep_state  # noqa: E402
+from lstm_core.sweeps.grid import plan_grid  # noqa: E402
+from lstm_core.sweeps.state import stop_sweep, submit_sweep, sweep_state  # noqa: E402
 from lstm_core.tasks.forecast.samples import sample_csv  # noqa: E402
 
 WS = new_workspace_id()

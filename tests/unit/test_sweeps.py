@@ -18,23 +18,9 @@ from lstm_core.findings import Finding, ProblemError
 from lstm_core.jobs import LocalEngine
 from lstm_core.monitors import registered_monitors
 from lstm_core.store import RunStore, new_workspace_id
-from lstm_core.sweeps import (
-    DIVERGED,
-    OSCILLATED,
-    STALLED,
-    UNDERFIT,
-    Axis,
-    SweepRun,
-    SweepState,
-    best_run,
-    leaderboard_rows,
-    parse_axis,
-    plan_grid,
-    plan_sweep,
-    stop_sweep,
-    submit_sweep,
-    sweep_state,
-)
+from lstm_core.sweeps.grid import Axis, parse_axis, plan_grid, plan_sweep
+from lstm_core.sweeps.outcomes import DIVERGED, OSCILLATED, STALLED, UNDERFIT, SweepRun, SweepState
+from lstm_core.sweeps.state import best_run, leaderboard_rows, stop_sweep, submit_sweep, sweep_state
 from lstm_core.tasks.forecast.samples import sample_csv
 
 WS = new_workspace_id()
@@ -163,7 +149,7 @@ def fake(values: dict, status: str, best: float | None, codes=()) -> SweepRun:
 
 
 def state_of(runs: list[SweepRun], settings=("learning_rate",), stopped=False) -> SweepState:
-    from lstm_core.sweep_summary import summarize
+    from lstm_core.sweeps.summary import summarize
 
     state = SweepState("s", list(settings), runs, stopped)
     state.best = best_run(runs)

@@ -1,13 +1,9 @@
-"""A sweep's one-line summary in the user's words: "Learning rates ≥ 1 diverged (TRAIN102), 1e-5 stalled (TRAIN103);
-best: 3e-3, validation loss 0.041".
-
-Runs that went wrong the same way are named together, by the values they share: a range at either end of a
-setting's values ("≥ 1"), a setting's value whatever the other setting was, or else one by one.
-"""
+"""A sweep's one-line summary in the user's words, runs that went wrong the same way named together by their values."""
 
 from __future__ import annotations
 
-from lstm_core.sweeps import DIVERGED, OSCILLATED, STALLED, UNDERFIT, SweepRun, SweepState, show_value
+from lstm_core.sweeps.grid import show_value
+from lstm_core.sweeps.outcomes import DIVERGED, OSCILLATED, STALLED, UNDERFIT, SweepRun, SweepState
 
 # What went wrong, in the order the summary names it, with the monitor codes that say so.
 OUTCOMES = (("diverged", DIVERGED), ("oscillated", OSCILLATED), ("stalled", STALLED), ("learnt little", UNDERFIT),
@@ -16,6 +12,9 @@ ALL = "all"
 
 
 def summarize(state: SweepState) -> str:
+    """"Learning rates ≥ 1 diverged (TRAIN102), 1e-5 stalled (TRAIN103); best: 3e-3, validation loss 0.041". Runs that
+    went wrong the same way are named together by the values they share: a range at either end of a setting's values
+    ("≥ 1"), a setting's value whatever the other setting was, or else one by one."""
     clauses, previous = [], None
     for outcome, codes in OUTCOMES:
         group = [run for run in state.runs if run.outcome == outcome]
