@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lstm_core.config import INSPECTED_TASKS
 from lstm_core.inside import occlusion, saturation, unit_responses
 from lstm_core.inside_capture import NotInspectable, Stack, keras_agreement, lstm_stack
 from lstm_core.inside_reference import ITSELF, Reference, healthy_reference
@@ -19,7 +20,6 @@ SATURATION_WINDOWS = 64
 # A passage longer than this is cut: the heatmaps would be unreadable and the text grid too tall.
 MAX_PASSAGE = 600
 DEFAULT_PASSAGE = 300
-INSPECTED_TASKS = ("forecast", "classify-sequences", "classify-windows", "text-lm")
 
 
 def _shares(stack: Stack, x: np.ndarray) -> list[list[dict]]:
@@ -83,7 +83,7 @@ def inspect_window(prepared, model, window: int | None = None, reference: Refere
     trained here when not given), and for a forecast or a classifier the steps that moved its output most
     (occlusion)."""
     config = prepared.config
-    if config.task not in INSPECTED_TASKS[:3]:
+    if config.task == "text-lm":
         raise NotInspectable(f"a {config.task} run has no windows to inspect")
     data = prepared.windows
     if data is None or not len(data.x_test):
