@@ -78,8 +78,8 @@ def _facts(ctx: CheckContext) -> TextFacts | None:
 
 
 def _rows_left_out(code: str, rows: str, column: str, title: str, detail: str):
-    """A check that warns of the `rows` of TextFacts the classifier leaves out, naming them and the `column` they
-    lack; title and detail fill in {count}, {column} and {rows}."""
+    """A check that warns of the TextFacts `rows` the classifier leaves out (unlabelled, empty), naming them and the
+    `column` at fault; title and detail are filled in with {count}, {column} and {rows}."""
 
     @register(code)
     def check(ctx: CheckContext):
