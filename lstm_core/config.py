@@ -33,45 +33,25 @@ LOSSES = ("mse", "mae", "huber", "binary_crossentropy", "sparse_categorical_cros
 
 # Bounds checked when a config arrives from JSON, the CLI or a link; the page's widgets use the same ones.
 LIMITS: dict[str, tuple[float, float]] = {
-    "timesteps": (1, 2000),
-    "horizon": (1, 500),
-    "stride": (1, 1000),
-    "val_fraction": (0.0, 0.5),
-    "test_fraction": (0.0, 0.5),
-    "layers": (1, 3),
-    "units": (1, 1024),
-    "dropout": (0.0, 0.95),
-    "recurrent_dropout": (0.0, 0.95),
+    # The windows and the split; the network; training; the baseline, the rows and the seed; sequences; text.
+    "timesteps": (1, 2000), "horizon": (1, 500), "stride": (1, 1000),
+    "val_fraction": (0.0, 0.5), "test_fraction": (0.0, 0.5),
+    "layers": (1, 3), "units": (1, 1024), "dropout": (0.0, 0.95), "recurrent_dropout": (0.0, 0.95),
     "output_units": (1, 10000),
-    "learning_rate": (1e-12, 100.0),
-    "batch_size": (1, 65536),
+    "learning_rate": (1e-12, 100.0), "batch_size": (1, 65536),
     "epochs": (1, limit("max_epochs")),  # read when the app starts, as every server limit is
     "patience": (1, 1000),
-    "season": (0, 100000),
-    "rows_used": (0, 100_000_000),
-    "seed": (0, 2**31 - 1),
-    "maxlen": (1, 10000),
-    "min_length": (1, 10000),
-    "vocab_size": (2, 200000),
-    "embedding_dim": (0, 1024),
-    "temperature": (0.05, 5.0),
-    "sample_length": (1, 5000),
+    "season": (0, 100000), "rows_used": (0, 100_000_000), "seed": (0, 2**31 - 1),
+    "maxlen": (1, 10000), "min_length": (1, 10000),
+    "vocab_size": (2, 200000), "embedding_dim": (0, 1024), "temperature": (0.05, 5.0), "sample_length": (1, 5000),
 }
 CHOICES: dict[str, tuple[str, ...]] = {
-    "task": TASKS,
-    "scaling": SCALINGS,
-    "missing": MISSING,
-    "optimizer": OPTIMIZERS,
-    "activation": ACTIVATIONS,
-    "recurrent_activation": ACTIVATIONS,
-    "output_activation": OUTPUT_ACTIVATIONS,
-    "loss": LOSSES,
-    "layout": LAYOUTS,
-    "pad": PADDINGS,
-    "truncate": TRUNCATIONS,
-    "label_conflict": LABEL_CONFLICTS,
-    "level": LEVELS,
-    "reshape": RESHAPES,
+    # The task and its data; the network; sequences; text and reshaped tables.
+    "task": TASKS, "scaling": SCALINGS, "missing": MISSING,
+    "optimizer": OPTIMIZERS, "activation": ACTIVATIONS, "recurrent_activation": ACTIVATIONS,
+    "output_activation": OUTPUT_ACTIVATIONS, "loss": LOSSES,
+    "layout": LAYOUTS, "pad": PADDINGS, "truncate": TRUNCATIONS, "label_conflict": LABEL_CONFLICTS,
+    "level": LEVELS, "reshape": RESHAPES,
 }
 
 
@@ -223,6 +203,18 @@ class RunConfig:
         except json.JSONDecodeError as exc:
             raise ConfigError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from None
         return cls.from_dict(data)
+
+
+def setting_text(value: Any, yes_no: tuple[str, str], separator: str) -> str | None:
+    """A setting left on auto (None), a switch or a list as text: "auto", one of `yes_no`, the items joined by
+    `separator`. None for a number or a name, which the page and a link spell each their own way."""
+    if value is None:
+        return "auto"
+    if isinstance(value, bool):
+        return yes_no[0] if value else yes_no[1]
+    if isinstance(value, (list, tuple)):
+        return separator.join(map(str, value))
+    return None
 
 
 def _class_units(classes: int, activation: str | None, loss: str | None) -> int:

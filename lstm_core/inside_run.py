@@ -83,7 +83,7 @@ def inspect_window(prepared, model, window: int | None = None, reference: Refere
     trained here when not given), and for a forecast or a classifier the steps that moved its output most
     (occlusion)."""
     config = prepared.config
-    if config.task == "text-lm":
+    if config.task not in INSPECTED_TASKS or config.task == "text-lm":
         raise NotInspectable(f"a {config.task} run has no windows to inspect")
     data = prepared.windows
     if data is None or not len(data.x_test):

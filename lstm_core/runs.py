@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from lstm_core.config import CHOICES, LIMITS, ConfigError, RunConfig
+from lstm_core.config import CHOICES, LIMITS, ConfigError, RunConfig, setting_text
 from lstm_core.findings import Finding
 
 # Settings named in a run's short name; more are summed up as "+N".
@@ -126,14 +126,9 @@ def differing_settings(records: list[RunRecord]) -> list[str]:
 
 
 def show_value(value: Any) -> Any:
-    """A setting as a table cell or a name shows it: lists joined, None as the page's "auto"."""
-    if value is None:
-        return "auto"
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value)) or "none"
-    return value
+    """A setting as a table cell or a name shows it: lists joined ("none" when empty), None as the page's "auto"."""
+    text = setting_text(value, ("on", "off"), ", ")
+    return value if text is None else text or "none"
 
 
 def key_metrics(metrics: dict | None) -> dict[str, float | None]:

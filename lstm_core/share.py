@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lstm_core.config import CHOICES, ConfigError, RunConfig
+from lstm_core.config import CHOICES, ConfigError, RunConfig, setting_text
 
 SAMPLE_KEY = "sample"
 # Settings that name the data's columns: a link holding one came from an uploaded file.
@@ -46,12 +46,9 @@ def encode(config: RunConfig, sample: str | None = None) -> dict[str, str]:
 
 
 def to_text(value: Any) -> str:
-    if value is None:
-        return "auto"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return ",".join(map(str, value))
+    text = setting_text(value, ("true", "false"), ",")
+    if text is not None:
+        return text
     # repr gives the shortest text that reads back as the same float (0.001, 1e-05).
     return repr(value) if isinstance(value, float) else str(value)
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_core.checks.engine import CheckContext, register
+from lstm_core.checks.engine import CheckContext, listed, register
 from lstm_core.findings import Finding
 
-# Ids listed in a finding's text; the evidence holds them all.
-SHOWN_IDS = 5
-# A common length that cuts more than this share of the sequences throws away much of what they hold.
+# A common length that cuts more than this share of the sequences (or texts) throws away much of what they hold.
 TRUNCATED_SHARE = 0.25
 # Fewer sequences (or windows) of a class than this and its test scores rest on one or two examples.
 MIN_CLASS_SEQUENCES = 10
@@ -19,16 +17,16 @@ IMBALANCE_RATIO = 4.0
 
 @register("DATA021")
 def label_changes_within_sequences(ctx: CheckContext):
-    facts = ctx.classes
-    if facts is None or not facts.conflicts:
+    conflicts = ctx.classes.conflicts if ctx.classes is not None else {}
+    if not conflicts:
         return
     choice = ctx.config.label_conflict
-    ids = list(facts.conflicts)
-    shown = _ids(ids)
-    evidence = {"ids": ids, "labels": facts.conflicts, "label_conflict": choice,
+    ids = list(conflicts)
+    shown = listed(ids)
+    evidence = {"ids": ids, "labels": conflicts, "label_conflict": choice,
                 "choices": ["last", "majority", "drop"]}
     if choice == "none":
-        example = ", ".join(map(str, facts.conflicts[ids[0]]))
+        example = ", ".join(map(str, conflicts[ids[0]]))
         yield Finding(
             "DATA021", "error", f"The label changes within {len(ids)} sequence(s)",
             f"Sequence(s) {shown} hold more than one label (e.g. {ids[0]}: {example}). A sequence gets one class: "
@@ -55,11 +53,10 @@ def sequences_left_out(ctx: CheckContext):
     unit = "sequence" if facts.lengths is not None else "window"
     parts = []
     if short:
-        listed = ", ".join(f"{i} ({n} step{'s' if n != 1 else ''})" for i, n in list(short.items())[:SHOWN_IDS])
-        more = f" and {len(short) - SHOWN_IDS} more" if len(short) > SHOWN_IDS else ""
-        parts.append(f"{len(short)} shorter than min_length = {ctx.config.min_length}: {listed}{more}")
+        steps = listed(f"{i} ({n} step{'s' if n != 1 else ''})" for i, n in short.items())
+        parts.append(f"{len(short)} shorter than min_length = {ctx.config.min_length}: {steps}")
     if unlabelled:
-        parts.append(f"{len(unlabelled)} with no label: {_ids(unlabelled)}")
+        parts.append(f"{len(unlabelled)} with no label: {listed(unlabelled)}")
     if without_id:
         parts.append(f"{without_id} row(s) with an empty '{ctx.config.id_column}' belong to no sequence")
     yield Finding(
@@ -74,10 +71,8 @@ def sequences_left_out(ctx: CheckContext):
 @register("DATA023")
 def ragged_without_padding(ctx: CheckContext):
     facts = ctx.classes
-    if facts is None or facts.lengths is None or ctx.config.pad != "none":
-        return
-    shorter = int((facts.lengths < facts.maxlen).sum())
-    if not shorter:
+    shorter = _shorter_than_maxlen(facts)
+    if not shorter or ctx.config.pad != "none":
         return
     yield Finding(
         "DATA023", "error", f"{shorter} sequence(s) are shorter than the common length, and padding is off",
@@ -92,27 +87,17 @@ def heavy_truncation(ctx: CheckContext):
     facts = ctx.classes
     if facts is None or facts.lengths is None or not len(facts.lengths):
         return
-    cut, share, lost = truncation(facts.lengths, facts.maxlen)
-    if share <= TRUNCATED_SHARE:
-        return
-    kept = "end" if ctx.config.truncate == "pre" else "start"
-    yield Finding(
-        "DATA024", "warning", f"maxlen = {facts.maxlen} cuts {share:.0%} of the sequences",
-        f"{cut} of {len(facts.lengths)} sequences are longer than {facts.maxlen} steps and keep only their "
-        f"{kept}: {lost:.0%} of all steps never reach the model. If the class shows anywhere in a sequence, it may be "
-        "cut away. Leave maxlen on auto (the 95th percentile of the lengths) or raise it.",
-        evidence={**_length_evidence(facts), "truncated": cut, "share": round(share, 4),
-                  "steps_lost_share": round(lost, 4), "limit": TRUNCATED_SHARE},
-        fix={"maxlen": None} if ctx.config.maxlen is not None else None, area="windows")
+    yield from truncation_findings(
+        "DATA024", ctx.config, facts.lengths, facts.maxlen, _length_evidence(facts), unit="sequences", step="steps",
+        kept="end" if ctx.config.truncate == "pre" else "start",
+        why="If the class shows anywhere in a sequence, it may be cut away.", auto="the lengths")
 
 
 @register("DATA025")
 def padding_without_mask(ctx: CheckContext):
     facts = ctx.classes
-    if facts is None or facts.lengths is None or ctx.config.masking or ctx.config.pad == "none":
-        return
-    padded = int((facts.lengths < facts.maxlen).sum())
-    if not padded:
+    padded = _shorter_than_maxlen(facts)
+    if not padded or ctx.config.masking or ctx.config.pad == "none":
         return
     yield Finding(
         "DATA025", "warning", f"Padding of {padded} sequence(s) is fed to the LSTM as data",
@@ -126,7 +111,7 @@ def single_class(ctx: CheckContext):
     facts = ctx.classes
     if facts is None:
         return
-    present = {name: n for name, n in facts.counts().items() if n}
+    present = facts.present()
     if len(present) >= 2:
         return
     yield Finding(
@@ -139,7 +124,7 @@ def single_class(ctx: CheckContext):
 @register("DATA027")
 def too_few_per_class(ctx: CheckContext):
     facts = ctx.classes
-    if facts is None or len([n for n in facts.counts().values() if n]) < 2:
+    if facts is None or len(facts.present()) < 2:
         return  # one class is DATA026's
     unit = "sequence" if facts.stratified else "window"
     used = [p for p, fraction in (("val", ctx.config.val_fraction), ("test", ctx.config.test_fraction)) if fraction]
@@ -175,10 +160,7 @@ def too_few_per_class(ctx: CheckContext):
 
 @register("DATA028")
 def class_imbalance(ctx: CheckContext):
-    facts = ctx.classes
-    if facts is None:
-        return
-    counts = {name: n for name, n in facts.counts().items() if n}
+    counts = ctx.classes.present() if ctx.classes is not None else {}
     if len(counts) < 2:
         return
     largest, smallest = max(counts, key=counts.get), min(counts, key=counts.get)
@@ -200,15 +182,34 @@ def truncation(lengths: np.ndarray, maxlen: int) -> tuple[int, float, float]:
     return int(cut.sum()), float(cut.mean()), float((lengths[cut] - maxlen).sum() / lengths.sum())
 
 
+def truncation_findings(code: str, config, lengths: np.ndarray, maxlen: int, length_evidence: dict, *, unit: str,
+                        step: str, kept: str, why: str, auto: str):
+    """DATA024 and TEXT015: a warning when maxlen cuts more than TRUNCATED_SHARE of the `unit` (sequences, texts),
+    worded in their `step`s; `kept` is the part each cut one keeps, `auto` what maxlen on auto is the 95th
+    percentile of."""
+    cut, share, lost = truncation(lengths, maxlen)
+    if share <= TRUNCATED_SHARE:
+        return
+    yield Finding(
+        code, "warning", f"maxlen = {maxlen} cuts {share:.0%} of the {unit}",
+        f"{cut} of {len(lengths)} {unit} are longer than {maxlen} {step} and keep only their {kept}: {lost:.0%} of "
+        f"all {step} never reach the model. {why} Leave maxlen on auto (the 95th percentile of {auto}) or raise it.",
+        evidence={**length_evidence, "truncated": cut, "share": round(share, 4), f"{step}_lost_share": round(lost, 4),
+                  "limit": TRUNCATED_SHARE},
+        fix={"maxlen": None} if config.maxlen is not None else None, area="windows")
+
+
+def _shorter_than_maxlen(facts) -> int:
+    """How many sequences are shorter than the common length (padding fills them up); 0 without sequences."""
+    if facts is None or facts.lengths is None:
+        return 0
+    return int((facts.lengths < facts.maxlen).sum())
+
+
 def _length_evidence(facts) -> dict:
     lengths = facts.lengths
     return {"maxlen": facts.maxlen, "min_length": int(lengths.min()), "max_length": int(lengths.max()),
             "median_length": float(np.median(lengths)), "sequences": len(lengths)}
-
-
-def _ids(ids: list) -> str:
-    shown = ", ".join(map(str, ids[:SHOWN_IDS]))
-    return f"{shown} and {len(ids) - SHOWN_IDS} more" if len(ids) > SHOWN_IDS else shown
 
 
 def _names(names) -> str:

@@ -59,9 +59,9 @@ def too_few_rows(ctx: CheckContext):
     if config.task in WHOLE_EXAMPLES:
         return
     needed = config.timesteps + config.horizon
+    # The training part always counts (its fraction is 1), the others when they are asked for or hold rows.
     short = {part: rows for part, rows in ctx.part_rows.items()
-             if ctx.window_counts.get(part, 0) == 0 and (part == "train" or rows > 0
-                                                        or _fraction(config, part) > 0)}
+             if ctx.window_counts.get(part, 0) == 0 and (rows > 0 or _fraction(config, part) > 0)}
     if not short:
         return
     smallest = min(rows for rows in ctx.part_rows.values() if rows > 0) if any(ctx.part_rows.values()) else 0
@@ -81,24 +81,22 @@ def too_few_rows(ctx: CheckContext):
 def constant_target(ctx: CheckContext):
     if ctx.config.task != "forecast" or ctx.values is None:
         return
-    low, high = _column_ranges(ctx.train_values)
-    column = ctx.target_index
-    if len(low) and np.isfinite(low[column]) and low[column] == high[column]:
-        rows = len(ctx.train_values)
+    value = _constant_columns(ctx.train_values).get(ctx.target_index)
+    if value is not None:
+        rows, name = len(ctx.train_values), ctx.columns[ctx.target_index]
         yield Finding(
-            "DATA008", "warning", f"Target '{ctx.columns[column]}' never changes in the training rows",
-            f"All {rows} training rows hold {low[column]:g}. The model can only learn to repeat that value, "
+            "DATA008", "warning", f"Target '{name}' never changes in the training rows",
+            f"All {rows} training rows hold {value:g}. The model can only learn to repeat that value, "
             "and every metric will flatter it. Pick a target that moves, or use a longer stretch of data.",
-            evidence={"column": ctx.columns[column], "value": float(low[column]), "rows": rows}, area="data")
+            evidence={"column": name, "value": value, "rows": rows}, area="data")
 
 
 @register("DATA010")
 def constant_features(ctx: CheckContext):
     if ctx.values is None:
         return
-    low, high = _column_ranges(ctx.train_values)
-    constant = {ctx.columns[i]: float(low[i]) for i in range(len(low))
-                if i != ctx.target_index and np.isfinite(low[i]) and low[i] == high[i]}
+    constant = {ctx.columns[i]: value for i, value in _constant_columns(ctx.train_values).items()
+                if i != ctx.target_index}
     if constant:
         yield Finding(
             "DATA010", "warning", f"Feature(s) {', '.join(map(repr, constant))} never change",
@@ -148,11 +146,8 @@ def scales_differ(ctx: CheckContext):
 @register("DATA012")
 def few_train_windows(ctx: CheckContext):
     train = ctx.window_counts.get("train", 0)
-    # A language model's windows are counted in tokens; TEXT004 speaks for them.
-    if ctx.config.task in (*WHOLE_EXAMPLES, "text-lm"):
-        return
-    # No window at all is DATA007's error.
-    if not 0 < train < MIN_TRAIN_WINDOWS:
+    # A language model's windows are counted in tokens (TEXT004 speaks for them); no window at all is DATA007's.
+    if ctx.config.task in (*WHOLE_EXAMPLES, "text-lm") or not 0 < train < MIN_TRAIN_WINDOWS:
         return
     config = ctx.config
     yield Finding(
@@ -237,9 +232,8 @@ def _part_bounds(part_rows: dict[str, int]) -> dict[str, tuple[int, int]]:
     """Row ranges [start, stop) of train, val and test from their row counts, in time order."""
     bounds, start = {}, 0
     for part in ("train", "val", "test"):
-        stop = start + part_rows.get(part, 0)
-        bounds[part] = (start, stop)
-        start = stop
+        bounds[part] = (start, start + part_rows.get(part, 0))
+        start = bounds[part][1]
     return bounds
 
 
@@ -266,8 +260,7 @@ def _larger_eval_parts(ctx: CheckContext, short: dict[str, int]) -> dict | None:
         while round(total * fraction) < needed and fraction <= 0.5:
             fraction += 0.01
         fix[f"{part}_fraction"] = round(float(fraction), 2)
-    fractions = {"val": config.val_fraction, "test": config.test_fraction}
-    fractions.update({part: fix[f"{part}_fraction"] for part in short})
+    fractions = {part: fix.get(f"{part}_fraction", _fraction(config, part)) for part in ("val", "test")}
     if max(fractions.values()) > 0.5 or sum(fractions.values()) >= 0.9:
         return None
     train_rows = total - round(total * fractions["val"]) - round(total * fractions["test"])
@@ -282,6 +275,12 @@ def _column_ranges(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     low = np.array([c.min() if len(c) else np.nan for c in columns])
     high = np.array([c.max() if len(c) else np.nan for c in columns])
     return low, high
+
+
+def _constant_columns(values: np.ndarray) -> dict[int, float]:
+    """Column index → its one value, for the columns whose finite values never change."""
+    low, high = _column_ranges(values)
+    return {i: float(low[i]) for i in range(len(low)) if np.isfinite(low[i]) and low[i] == high[i]}
 
 
 def _finite_columns(values: np.ndarray) -> list[np.ndarray]:

@@ -13,6 +13,8 @@ from lstm_core.findings import Finding, sort_findings
 
 CheckFunction = Callable[["CheckContext"], Iterable[Finding]]
 _REGISTRY: dict[str, CheckFunction] = {}
+# Ids or row numbers named in a finding's text; its evidence holds them all.
+SHOWN = 5
 
 
 @dataclass
@@ -35,6 +37,10 @@ class ClassFacts:
     def counts(self) -> dict[str, int]:
         """Class name → sequences (or windows) over all parts."""
         return {name: sum(part.get(name, 0) for part in self.split_counts.values()) for name in self.classes}
+
+    def present(self) -> dict[str, int]:
+        """counts() of the classes that occur at all."""
+        return {name: n for name, n in self.counts().items() if n}
 
 
 @dataclass
@@ -80,6 +86,13 @@ class CheckContext:
         if self.values is not None and self.values.ndim == 2:
             return self.values.shape[1]
         return len(self.columns) or 1 + len(self.config.features)
+
+
+def listed(items) -> str:
+    """The first SHOWN items, comma-separated, and how many more there are."""
+    items = list(items)
+    shown = ", ".join(map(str, items[:SHOWN]))
+    return f"{shown} and {len(items) - SHOWN} more" if len(items) > SHOWN else shown
 
 
 def register(code: str) -> Callable[[CheckFunction], CheckFunction]:

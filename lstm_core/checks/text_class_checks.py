@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_core.checks.class_checks import truncation
-from lstm_core.checks.engine import CheckContext, register
+from lstm_core.checks.class_checks import truncation_findings
+from lstm_core.checks.engine import CheckContext, listed, register
 from lstm_core.findings import Finding
 
-# Row numbers listed in a finding's text; the evidence holds them all (up to EVIDENCE_ROWS).
-SHOWN_ROWS = 5
+# Row numbers a finding's evidence holds at the most.
 EVIDENCE_ROWS = 200
 # Labels with more distinct values than this share of the labelled rows (or more than MAX_CLASSES) are free text.
 FREE_TEXT_LABEL_SHARE = 0.5
@@ -28,8 +27,6 @@ OOV_SHARE = 0.2
 COVERAGE = 0.95
 # More than this share of all steps padding: maxlen is far longer than most texts.
 PADDING_SHARE = 0.75
-# More than this share of the texts cut at maxlen tokens: it is far shorter than most texts.
-TRUNCATED_SHARE = 0.25
 # More than this share of the test texts also in the training texts, word for word: the score flatters.
 DUPLICATE_SHARE = 0.1
 # The vectoriser keeps two codes for itself: 0 for padding, 1 for words out of the vocabulary.
@@ -80,38 +77,40 @@ def _facts(ctx: CheckContext) -> TextFacts | None:
     return getattr(ctx, "text", None) if ctx.config.task == "text-classify" else None
 
 
-@register("TEXT010")
-def missing_labels(ctx: CheckContext):
-    facts = _facts(ctx)
-    if facts is None or not facts.unlabelled_rows:
-        return
-    rows = facts.unlabelled_rows
-    yield Finding(
-        "TEXT010", "warning", f"{len(rows)} row(s) have no label in '{facts.label_column}'",
-        f"Row(s) {_rows(rows)} (counted from 1 below the header) have an empty label cell. A text without a class "
-        "cannot be learnt from or scored, so they are left out. Fill in their labels to use them.",
-        evidence={"rows": rows[:EVIDENCE_ROWS], "count": len(rows), "label_column": facts.label_column}, area="data")
+def _rows_left_out(code: str, rows: str, column: str, title: str, detail: str):
+    """A check that warns of the TextFacts `rows` the classifier leaves out (unlabelled, empty), naming them and the
+    `column` at fault; title and detail are filled in with {count}, {column} and {rows}."""
+
+    @register(code)
+    def check(ctx: CheckContext):
+        facts = _facts(ctx)
+        found = getattr(facts, rows) if facts is not None else []
+        if not found:
+            return
+        name = getattr(facts, column)
+        yield Finding(
+            code, "warning", title.format(count=len(found), column=name),
+            detail.format(rows=listed(found)),
+            evidence={"rows": found[:EVIDENCE_ROWS], "count": len(found), column: name}, area="data")
+
+    return check
 
 
-@register("TEXT011")
-def empty_texts(ctx: CheckContext):
-    facts = _facts(ctx)
-    if facts is None or not facts.empty_rows:
-        return
-    rows = facts.empty_rows
-    yield Finding(
-        "TEXT011", "warning", f"{len(rows)} empty text(s) in '{facts.text_column}'",
-        f"Row(s) {_rows(rows)} hold no word once lower-cased and stripped of punctuation. The model would see only "
-        "padding for them, so they are left out. Fill them in, or check the text column.",
-        evidence={"rows": rows[:EVIDENCE_ROWS], "count": len(rows), "text_column": facts.text_column}, area="data")
+missing_labels = _rows_left_out(
+    "TEXT010", "unlabelled_rows", "label_column", "{count} row(s) have no label in '{column}'",
+    "Row(s) {rows} (counted from 1 below the header) have an empty label cell. A text without a class cannot be "
+    "learnt from or scored, so they are left out. Fill in their labels to use them.")
+empty_texts = _rows_left_out(
+    "TEXT011", "empty_rows", "text_column", "{count} empty text(s) in '{column}'",
+    "Row(s) {rows} hold no word once lower-cased and stripped of punctuation. The model would see only padding for "
+    "them, so they are left out. Fill them in, or check the text column.")
 
 
 @register("TEXT012")
 def vocabulary_too_large(ctx: CheckContext):
-    facts = _facts(ctx)
-    if facts is None or not len(facts.train_word_counts):
+    counts = _word_counts(ctx)
+    if counts is None:
         return
-    counts = facts.train_word_counts
     kept = min(ctx.config.vocab_size - RESERVED_TOKENS, len(counts))
     if kept <= 0:
         return
@@ -133,10 +132,9 @@ def vocabulary_too_large(ctx: CheckContext):
 
 @register("TEXT013")
 def vocabulary_too_small(ctx: CheckContext):
-    facts = _facts(ctx)
-    if facts is None or not len(facts.train_word_counts):
+    counts = _word_counts(ctx)
+    if counts is None:
         return
-    counts = facts.train_word_counts
     kept = max(ctx.config.vocab_size - RESERVED_TOKENS, 0)
     total = int(counts.sum())
     unknown = int(counts[kept:].sum())
@@ -179,17 +177,9 @@ def heavy_truncation(ctx: CheckContext):
     facts = _facts(ctx)
     if facts is None or not len(facts.lengths):
         return
-    cut, share, lost = truncation(facts.lengths, facts.maxlen)
-    if share <= TRUNCATED_SHARE:
-        return
-    yield Finding(
-        "TEXT015", "warning", f"maxlen = {facts.maxlen} cuts {share:.0%} of the texts",
-        f"{cut} of {len(facts.lengths)} texts are longer than {facts.maxlen} words and keep only their "
-        f"first {facts.maxlen}: {lost:.0%} of all words never reach the model. A class told by the end of a text "
-        "is cut away. Leave maxlen on auto (the 95th percentile of the text lengths) or raise it.",
-        evidence={**_length_evidence(facts), "truncated": cut, "share": round(share, 4),
-                  "words_lost_share": round(lost, 4), "limit": TRUNCATED_SHARE},
-        fix={"maxlen": None} if ctx.config.maxlen is not None else None, area="windows")
+    yield from truncation_findings(
+        "TEXT015", ctx.config, facts.lengths, facts.maxlen, _length_evidence(facts), unit="texts", step="words",
+        kept=f"first {facts.maxlen}", why="A class told by the end of a text is cut away.", auto="the text lengths")
 
 
 @register("TEXT016")
@@ -265,12 +255,13 @@ def one_hot_words(ctx: CheckContext):
         area="model")
 
 
+def _word_counts(ctx: CheckContext) -> np.ndarray | None:
+    """The training texts' word counts, most frequent first; None when there are none."""
+    facts = _facts(ctx)
+    return facts.train_word_counts if facts is not None and len(facts.train_word_counts) else None
+
+
 def _length_evidence(facts: TextFacts) -> dict:
     lengths = facts.lengths
     return {"maxlen": facts.maxlen, "min_words": int(lengths.min()), "max_words": int(lengths.max()),
             "median_words": float(np.median(lengths)), "texts": len(lengths)}
-
-
-def _rows(rows: list) -> str:
-    shown = ", ".join(map(str, rows[:SHOWN_ROWS]))
-    return f"{shown} and {len(rows) - SHOWN_ROWS} more" if len(rows) > SHOWN_ROWS else shown

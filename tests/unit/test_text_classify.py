@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lstm_core.checks.text_class_checks import PADDING_SHARE, TRUNCATED_SHARE
+from lstm_core.checks.class_checks import TRUNCATED_SHARE
+from lstm_core.checks.text_class_checks import PADDING_SHARE
 from lstm_core.config import RunConfig
 from lstm_core.findings import ProblemError
 from lstm_core.tasks.text_classify.prepare import guess_text_roles, prepare_text_classification, read_text_csv, words

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from lstm_core.named import by_name
+
 # The classification samples live with the classifier; re-exported so this module names every built-in data set.
 from lstm_core.tasks.sequences.samples import CLASSIFICATION_SAMPLES, ClassificationSample, classification_sample_csv
 
@@ -67,23 +69,20 @@ def energy_load_leaky() -> pd.DataFrame:
     return frame
 
 
-SAMPLES: dict[str, Sample] = {
-    s.name: s
-    for s in (
-        Sample("noisy_seasonal", "Noisy seasonal signal",
-               "1,200 steps of two overlaid cycles (24 and 8 steps) with Gaussian noise.",
-               "value", (), 24, noisy_seasonal),
-        Sample("monthly_sales", "Monthly sales: trend + seasonality",
-               "30 years of monthly sales with a rising trend, a yearly cycle and noise; has a date column.",
-               "sales", (), 12, monthly_sales, {"difference": True}),
-        Sample("energy_load", "Energy load driven by temperature",
-               "2,000 hours of temperature and electrical load; load follows temperature three hours later.",
-               "load_mw", ("temperature",), 24, energy_load),
-        Sample("energy_load_leaky", "Energy load with a leaked column (error lab)",
-               "The energy load series plus 'load_next_hour', a column that already holds the value to predict.",
-               "load_mw", ("temperature",), 24, energy_load_leaky),
-    )
-}
+SAMPLES: dict[str, Sample] = by_name(
+    Sample("noisy_seasonal", "Noisy seasonal signal",
+           "1,200 steps of two overlaid cycles (24 and 8 steps) with Gaussian noise.",
+           "value", (), 24, noisy_seasonal),
+    Sample("monthly_sales", "Monthly sales: trend + seasonality",
+           "30 years of monthly sales with a rising trend, a yearly cycle and noise; has a date column.",
+           "sales", (), 12, monthly_sales, {"difference": True}),
+    Sample("energy_load", "Energy load driven by temperature",
+           "2,000 hours of temperature and electrical load; load follows temperature three hours later.",
+           "load_mw", ("temperature",), 24, energy_load),
+    Sample("energy_load_leaky", "Energy load with a leaked column (error lab)",
+           "The energy load series plus 'load_next_hour', a column that already holds the value to predict.",
+           "load_mw", ("temperature",), 24, energy_load_leaky),
+)
 DEFAULT_SAMPLE = "noisy_seasonal"
 
 

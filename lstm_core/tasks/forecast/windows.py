@@ -99,8 +99,9 @@ class Scaler:
 
 
 @dataclass
-class Windows:
-    """Everything the model sees, in scaled units, plus what is needed to report in original units."""
+class PartArrays:
+    """The x and y arrays of the training, validation and test parts: what train.Runner fits and scores, whatever
+    the task (windows, sequences, texts)."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -108,14 +109,20 @@ class Windows:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+
+    def counts(self) -> dict[str, int]:
+        return {"train": len(self.x_train), "val": len(self.x_val), "test": len(self.x_test)}
+
+
+@dataclass
+class Windows(PartArrays):
+    """Everything the model sees, in scaled units, plus what is needed to report in original units."""
+
     scaler: Scaler
     split: Split
     columns: list[str]
     target_index: int
     scaled: np.ndarray
-
-    def counts(self) -> dict[str, int]:
-        return {"train": len(self.x_train), "val": len(self.x_val), "test": len(self.x_test)}
 
     @property
     def features(self) -> int:
@@ -128,8 +135,7 @@ class Windows:
     def target_rows(self, part: str, timesteps: int, horizon: int, stride: int) -> np.ndarray:
         """Row index in the whole series of each window's (first) target in `part` ("train", "val" or "test")."""
         start = getattr(self.split, part)[0]
-        count = len({"train": self.x_train, "val": self.x_val, "test": self.x_test}[part])
-        return start + np.arange(count) * stride + timesteps - 1 + horizon
+        return start + np.arange(self.counts()[part]) * stride + timesteps - 1 + horizon
 
 
 def build_windows(values: np.ndarray, columns: list[str], target_index: int, config) -> Windows:

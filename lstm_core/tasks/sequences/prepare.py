@@ -12,7 +12,7 @@ from lstm_core.checks.data_checks import count_windows
 from lstm_core.config import RunConfig
 from lstm_core.data import Dataset, handle_missing
 from lstm_core.findings import Finding, ProblemError, has_errors
-from lstm_core.tasks.forecast.windows import Scaler, make_windows, split_rows, window_count
+from lstm_core.tasks.forecast.windows import PartArrays, Scaler, make_windows, split_rows, window_count
 from lstm_core.tasks.sequences.labels import UNKNOWN, LabelEncoder, label_values
 from lstm_core.tasks.sequences.layout import LayoutGuess, resolve_task
 from lstm_core.tasks.sequences.sequences import (
@@ -36,18 +36,12 @@ PARTS = ("train", "val", "test")
 
 
 @dataclass
-class ClassificationData:
-    """What the classifier sees, shaped like windows.Windows (x_/y_ per part, .features) so train.Runner fits it.
+class ClassificationData(PartArrays):
+    """What the classifier sees, with .features like windows.Windows so train.Runner fits it.
 
     x: (examples, maxlen, features) float32, scaled, padded with pad_value; y: class codes 0 … K−1.
     """
 
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
     encoder: LabelEncoder
     scaler: Scaler
     feature_names: list[str]
@@ -69,9 +63,6 @@ class ClassificationData:
         """What build_model needs beyond the config: K, the input length and the value the Masking layer skips."""
         mask = self.pad_value if self.masking and self.pad_value is not None else None
         return {"n_classes": len(self.encoder), "timesteps": self.maxlen, "mask_value": mask}
-
-    def counts(self) -> dict[str, int]:
-        return {"train": len(self.x_train), "val": len(self.x_val), "test": len(self.x_test)}
 
     def class_counts(self) -> dict[str, dict[str, int]]:
         return {part: class_counts(getattr(self, f"y_{part}"), self.classes) for part in PARTS}

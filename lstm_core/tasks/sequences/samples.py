@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import RunConfig
+from lstm_core.named import by_name
 
 
 @dataclass(frozen=True)
@@ -119,32 +120,29 @@ def market_regimes() -> pd.DataFrame:
 
 
 # Small, quick models: every sample trains in seconds to well above its majority baseline.
-CLASSIFICATION_SAMPLES: dict[str, ClassificationSample] = {
-    s.name: s
-    for s in (
-        ClassificationSample("shapes", "Wave shapes: sine, square or sawtooth (wide)",
-                             "300 rows, one per sequence of 48 steps, like the time-series classification archives: "
-                             "a noisy sine, square or sawtooth wave with random period, phase and amplitude.",
-                             "classify-sequences", "wide", "shape", None, None,
-                             tuple(f"t{i}" for i in range(48)), shapes,
-                             {"units": 16, "epochs": 25, "patience": 5, "learning_rate": 0.005}),
-        ClassificationSample("machine_faults", "Machine runs: ok or fault (long, two classes)",
-                             "200 runs of 40 steps of vibration and temperature, one row per step; faulty runs "
-                             "develop a fast rattle and warm up. 60 % of runs are ok.",
-                             "classify-sequences", "long", "status", "run_id", "step", ("vibration", "temperature"),
-                             machine_faults, {"units": 16, "epochs": 15, "patience": 5, "learning_rate": 0.01}),
-        ClassificationSample("gestures", "Pen gestures of different lengths (long, ragged)",
-                             "240 gestures of 15–60 (x, y) steps, one row per step with an id and a step column: "
-                             "circles, swipes and shakes. The lengths differ, so sequences are padded and masked.",
-                             "classify-sequences", "long", "gesture", "gesture_id", "t", ("x", "y"), gestures,
-                             {"units": 16, "epochs": 12, "patience": 5, "learning_rate": 0.005}),
-        ClassificationSample("market_regimes", "Calm or stormy market days (labels per window)",
-                             "1,500 daily returns with a regime label per day; each 20-day window is labelled by the "
-                             "regime of the next day.",
-                             "classify-windows", "auto", "regime", None, "date", ("return",), market_regimes,
-                             {"timesteps": 20, "units": 16, "epochs": 6, "batch_size": 64, "learning_rate": 0.005}),
-    )
-}
+CLASSIFICATION_SAMPLES: dict[str, ClassificationSample] = by_name(
+    ClassificationSample("shapes", "Wave shapes: sine, square or sawtooth (wide)",
+                         "300 rows, one per sequence of 48 steps, like the time-series classification archives: "
+                         "a noisy sine, square or sawtooth wave with random period, phase and amplitude.",
+                         "classify-sequences", "wide", "shape", None, None,
+                         tuple(f"t{i}" for i in range(48)), shapes,
+                         {"units": 16, "epochs": 25, "patience": 5, "learning_rate": 0.005}),
+    ClassificationSample("machine_faults", "Machine runs: ok or fault (long, two classes)",
+                         "200 runs of 40 steps of vibration and temperature, one row per step; faulty runs "
+                         "develop a fast rattle and warm up. 60 % of runs are ok.",
+                         "classify-sequences", "long", "status", "run_id", "step", ("vibration", "temperature"),
+                         machine_faults, {"units": 16, "epochs": 15, "patience": 5, "learning_rate": 0.01}),
+    ClassificationSample("gestures", "Pen gestures of different lengths (long, ragged)",
+                         "240 gestures of 15–60 (x, y) steps, one row per step with an id and a step column: "
+                         "circles, swipes and shakes. The lengths differ, so sequences are padded and masked.",
+                         "classify-sequences", "long", "gesture", "gesture_id", "t", ("x", "y"), gestures,
+                         {"units": 16, "epochs": 12, "patience": 5, "learning_rate": 0.005}),
+    ClassificationSample("market_regimes", "Calm or stormy market days (labels per window)",
+                         "1,500 daily returns with a regime label per day; each 20-day window is labelled by the "
+                         "regime of the next day.",
+                         "classify-windows", "auto", "regime", None, "date", ("return",), market_regimes,
+                         {"timesteps": 20, "units": 16, "epochs": 6, "batch_size": 64, "learning_rate": 0.005}),
+)
 
 
 def classification_sample_csv(name: str) -> bytes:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from lstm_core.config import RunConfig
 from lstm_core.model import _seed, lstm_seeds, seeded_embedding
+from lstm_core.tasks.forecast.windows import PartArrays
 from lstm_core.tasks.sequences.results import ClassificationReport, classification_report, probabilities
 from lstm_core.tasks.text_classify.prepare import PARTS, TextPrepared
 
@@ -22,19 +23,13 @@ TEXT_JIT = False
 
 
 @dataclass
-class TextData:
-    """Token ids per part, shaped like windows.Windows for train.Runner: x (texts, maxlen) ids, y class codes.
+class TextData(PartArrays):
+    """Token ids per part for train.Runner: x (texts, maxlen) ids, y class codes.
 
     The vectoriser runs outside the training model so that fit sees integers and XLA can compile the step (string
     ops cannot be compiled); inference_model() puts it back in front, so a saved model takes raw strings.
     """
 
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
     classes: tuple[str, ...]
     maxlen: int
     vocabulary: list[str]
@@ -48,9 +43,6 @@ class TextData:
     @property
     def model_options(self) -> dict:
         return {"n_classes": len(self.classes), "timesteps": self.maxlen, "mask_value": None}
-
-    def counts(self) -> dict[str, int]:
-        return {part: len(getattr(self, f"x_{part}")) for part in PARTS}
 
     def build_model(self, config: RunConfig):
         """The network the Runner trains on these token ids (its own builder: ids go through an embedding)."""

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.config import RunConfig
+from lstm_core.named import by_name
 
 OPENINGS = ("", "", "hi,", "hello,", "hi team,", "good morning,", "hey,", "dear support,", "urgent:", "quick question:")
 CLOSINGS = ("", "", "", "thanks", "thank you!", "please help.", "regards, sam", "cheers", "asap please",
@@ -130,19 +131,16 @@ class TextClassificationSample:
 
 
 # A small, quick model: trains in seconds to well above the majority baseline.
-TEXT_CLASSIFY_SAMPLES: dict[str, TextClassificationSample] = {
-    s.name: s
-    for s in (
-        TextClassificationSample(
-            "customer_messages", "Customer messages: billing, technical or delivery",
-            "450 short support messages, each for one department, written from templates with varied wording, "
-            "greetings and filler words; some words appear in every department and a few messages are worded "
-            "like another department's.",
-            "message", "department", customer_messages,
-            {"vocab_size": 1000, "embedding_dim": 16, "units": 16, "epochs": 15, "patience": 4,
-             "learning_rate": 0.01, "batch_size": 32}),
-    )
-}
+TEXT_CLASSIFY_SAMPLES: dict[str, TextClassificationSample] = by_name(
+    TextClassificationSample(
+        "customer_messages", "Customer messages: billing, technical or delivery",
+        "450 short support messages, each for one department, written from templates with varied wording, "
+        "greetings and filler words; some words appear in every department and a few messages are worded "
+        "like another department's.",
+        "message", "department", customer_messages,
+        {"vocab_size": 1000, "embedding_dim": 16, "units": 16, "epochs": 15, "patience": 4,
+         "learning_rate": 0.01, "batch_size": 32}),
+)
 
 
 def text_classify_sample_csv(name: str) -> bytes:
