@@ -103,18 +103,22 @@ class Runner:
             state.model.fit(self.halting(batches), epochs=config.epochs, validation_data=validation, verbose=0,
                             callbacks=[follow_epochs, *callbacks], shuffle=False)  # the dataset shuffles itself
 
+        self._fit_or_retry(fit)
+        self._finish(callbacks)
+        return state
+
+    def _fit_or_retry(self, fit: Callable[[], None], before_retry: Callable[[], None] = lambda: None) -> None:
+        """fit(), and again on a fresh model without XLA if XLA refuses a layer option ("… on XLA_CPU_JIT")."""
         try:
             fit()
         except Exception as exc:
-            # XLA refuses a few layer options ("… on XLA_CPU_JIT"); the same model trains without it.
-            if not state.jit_compile or state.epochs_done or "XLA" not in str(exc):
+            if not self.state.jit_compile or self.state.epochs_done or "XLA" not in str(exc):
                 raise
-            forget(state.model)
-            state.jit_compile = False
+            forget(self.state.model)
+            self.state.jit_compile = False
+            before_retry()
             self._build()
             fit()
-        self._finish(callbacks)
-        return state
 
     def halting(self, batches):
         """The training batches, ending at once when a stop is asked for.

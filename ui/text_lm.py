@@ -26,7 +26,7 @@ OPEN_SAMPLES = 4
 
 def bits_chart(bits: list[dict], prepared, epochs: int) -> go.Figure:
     """Train and validation bits per character per epoch, with the unigram baseline as a flat line."""
-    from lstm_core.tasks.text_lm.lm import unigram_bits
+    from lstm_core.tasks.text_lm.bits import unigram_bits
 
     figure = go.Figure()
     x = [b["epoch"] for b in bits]
@@ -104,7 +104,7 @@ def render_lm_results(record, current_config=None, on_fix=None) -> None:
 
 def generator(record) -> None:
     """A box to write more text with the run's model; it runs in the helper process."""
-    from lstm_core.tasks.text_lm.lm import default_seed
+    from lstm_core.tasks.text_lm.generate import default_seed
 
     prepared = prepared_of(record)
     config = record.config

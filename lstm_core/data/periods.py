@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_core.findings import Finding
+from lstm_core.tasks.forecast.recommend import recommend
 
 # Month names and abbreviations, accents and dots removed: English, German, French, Spanish, Italian, Dutch,
 # Portuguese. pandas itself knows only the English names (%b, %B); a header in another language is common enough.
@@ -115,8 +116,6 @@ def _row_key(series: pd.Series, kind: str) -> pd.Series | None:
 
 def layout_note(table: PeriodTable) -> Finding:
     """The finding that names the layout and offers the melt as a fix."""
-    from lstm_core.tasks.forecast.profile import recommend
-
     period, series = PERIOD_WORDS[table.kind], SERIES_WORDS[table.kind]
     rows = table.rows * len(table.columns)
     left_out = _left_out_sentence(table)

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from lstm_core.config import RunConfig
+from lstm_core.tasks.text_lm.bits import unigram_bits
 from lstm_core.tasks.text_lm.corpus import build_corpus, read_text
 from lstm_core.tasks.text_lm.generate import pick, real_word_share
-from lstm_core.tasks.text_lm.lm import prepare_text, shuffled_windows, unigram_bits, window_batches
+from lstm_core.tasks.text_lm.lm import prepare_text, shuffled_windows, window_batches
 from lstm_core.tasks.text_lm.samples import TEXT_SAMPLES, vocabulary_words
 
 SMALL = TEXT_SAMPLES["tales_small"]
@@ -250,8 +251,7 @@ def test_training_emits_a_sample_before_training_and_after_each_epoch(trained):
 
 
 def test_generation_after_training_any_seed_length_and_temperature(trained):
-    from lstm_core.tasks.text_lm.generate import generate
-    from lstm_core.tasks.text_lm.lm import context_before_sentence
+    from lstm_core.tasks.text_lm.generate import context_before_sentence, generate
 
     prepared, state, _, _ = trained
     corpus, config = prepared.corpus, prepared.config

@@ -7,14 +7,10 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from lstm_core.config import RunConfig
 from lstm_core.data import Dataset
+from lstm_core.tasks.forecast.recommend import recommend
 from lstm_core.tasks.forecast.results import SEASON_MIN_CORRELATION, detect_season, season_strength
-from lstm_core.tasks.forecast.windows import split_rows, window_count
 
-# Enough training windows that a small LSTM has something to learn from.
-MIN_TRAIN_WINDOWS = 50
-DEFAULT_TIMESTEPS = 24
 # A step counts as irregular when it differs from the median step by more than this share of it (as DATA016).
 STEP_TOLERANCE = 0.15
 DAY = 86400.0
@@ -153,18 +149,3 @@ def starting_settings(dataset: Dataset, target: str) -> dict:
     """The season and window the Data check page recommends, as settings: the Playground's defaults for an upload."""
     season = read_sampling(dataset, target).season
     return {"season": season, "timesteps": recommend(dataset.rows, season)["timesteps"]}
-
-
-def recommend(rows: int, season: int) -> dict:
-    """Timesteps covering two seasons (or 24 rows) when the training part still yields enough windows."""
-    defaults = RunConfig()
-    split = split_rows(rows, defaults.val_fraction, defaults.test_fraction)
-    train_rows = split.train[1] - split.train[0]
-    wanted = 2 * season if season else DEFAULT_TIMESTEPS
-    timesteps = wanted
-    while timesteps > 1 and window_count(train_rows, timesteps, 1) < MIN_TRAIN_WINDOWS:
-        timesteps //= 2
-    why = f"two seasons of {season} rows" if season else "no clear season; a day of hourly data as a start"
-    if timesteps != wanted:
-        why += f", shortened to leave {MIN_TRAIN_WINDOWS}+ training windows"
-    return {"timesteps": max(timesteps, 1), "scaling": "standard", "season": season, "why": why}

@@ -1,4 +1,4 @@
-"""Text from a trained language model: temperature sampling with a seeded generator, greedy near temperature 0."""
+"""Text from a trained language model: its seed and lead-in, seeded temperature sampling (greedy near 0)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lstm_core.tasks.text_lm.corpus import Vocabulary, tokenize
+from lstm_core.tasks.text_lm.corpus import Corpus, Vocabulary, tokenize
 
 # At or below this temperature the likeliest token is taken: sampling that cold is greedy in all but name.
 GREEDY_BELOW = 0.1
@@ -67,3 +67,26 @@ def real_word_share(text: str, words: set[str]) -> float:
     """Share of the words written (runs of letters) that are real words of `words`; 0 when none are written."""
     written = WORD.findall(text.lower())
     return sum(1 for w in written if w in words) / len(written) if written else 0.0
+
+
+def sentence_end(corpus: Corpus, timesteps: int) -> int:
+    """The first place after `timesteps` tokens of training text where a sentence has just ended."""
+    ids, index = corpus.train_ids, corpus.vocab.index
+    enders = {index[t] for t in (".", "\n") if t in index}
+    space = index.get(" ")
+    for end in range(max(timesteps, 2), len(ids)):
+        if ids[end - 1] in enders or (ids[end - 1] == space and ids[end - 2] in enders):
+            return end
+    return min(timesteps, len(ids))
+
+
+def context_before_sentence(corpus: Corpus, timesteps: int) -> np.ndarray:
+    """`timesteps` tokens of training text ending where a sentence ends: the lead-in a short seed is put after."""
+    end = sentence_end(corpus, timesteps)
+    return corpus.train_ids[max(0, end - timesteps):end].astype("int32")
+
+
+def default_seed(corpus: Corpus, timesteps: int) -> str:
+    """The first few words of a sentence from the training text, for an empty seed."""
+    end = sentence_end(corpus, timesteps)
+    return corpus.vocab.decode(corpus.train_ids[end:end + (12 if corpus.level == "char" else 3)])

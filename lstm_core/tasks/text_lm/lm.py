@@ -15,15 +15,14 @@ import numpy as np
 
 from lstm_core.checks import CheckContext, run_checks
 from lstm_core.checks.text_lm_checks import TextFacts
-from lstm_core.compiled import forget
 from lstm_core.config import RunConfig
 from lstm_core.findings import Finding, has_errors
 from lstm_core.model import _seed, lstm_seeds, seeded_embedding
+from lstm_core.tasks.text_lm.bits import LN2, per_char, unigram_bits
 from lstm_core.tasks.text_lm.corpus import Corpus, TextSource, build_corpus
-from lstm_core.tasks.text_lm.generate import Generated, generate
+from lstm_core.tasks.text_lm.generate import Generated, context_before_sentence, default_seed, generate
 from lstm_core.train import Runner, RunState, _emitter, epoch_batches
 
-LN2 = math.log(2)
 # Windows per batch when measuring validation loss: larger than training batches, it only runs forward.
 EVAL_BATCH = 256
 
@@ -139,47 +138,6 @@ def compile_lm(model, config: RunConfig, jit_compile: bool):
                     steps_per_execution=STEPS_PER_EXECUTION)
 
 
-def unigram_bits(corpus: Corpus, timesteps: int) -> dict:
-    """Bits per token (and per character) of predicting every token by its frequency in the training part."""
-    vocab_size = corpus.vocab.size
-    counts = np.bincount(corpus.train_ids, minlength=vocab_size).astype("float64") + 1.0  # add-one: none is 0
-    log2_p = np.log2(counts / counts.sum())
-    targets = corpus.val_ids[timesteps:]
-    train_targets = corpus.train_ids[timesteps:]
-    bits = float(-log2_p[targets].mean()) if len(targets) else float("nan")
-    train_bits = float(-log2_p[train_targets].mean()) if len(train_targets) else float("nan")
-    return per_char(bits, corpus) | {"train_bits_per_token": train_bits}
-
-
-def per_char(bits_per_token: float, corpus: Corpus) -> dict:
-    out = {"bits_per_token": bits_per_token, "bits_per_char": bits_per_token / corpus.chars_per_token}
-    if corpus.level == "word":
-        out["perplexity"] = float(2 ** bits_per_token)
-    return out
-
-
-def sentence_end(corpus: Corpus, timesteps: int) -> int:
-    """The first place after `timesteps` tokens of training text where a sentence has just ended."""
-    ids, index = corpus.train_ids, corpus.vocab.index
-    enders = {index[t] for t in (".", "\n") if t in index}
-    space = index.get(" ")
-    for end in range(max(timesteps, 2), len(ids)):
-        if ids[end - 1] in enders or (ids[end - 1] == space and ids[end - 2] in enders):
-            return end
-    return min(timesteps, len(ids))
-
-
-def context_before_sentence(corpus: Corpus, timesteps: int) -> np.ndarray:
-    """`timesteps` tokens of training text ending where a sentence ends: the lead-in a short seed is put after."""
-    end = sentence_end(corpus, timesteps)
-    return corpus.train_ids[max(0, end - timesteps):end].astype("int32")
-
-
-def default_seed(corpus: Corpus, timesteps: int) -> str:
-    """The first few words of a sentence from the training text, for an empty seed."""
-    end = sentence_end(corpus, timesteps)
-    return corpus.vocab.decode(corpus.train_ids[end:end + (12 if corpus.level == "char" else 3)])
-
 
 @dataclass
 class TextRunState(RunState):
@@ -228,17 +186,8 @@ class TextRunner(Runner):
             state.model.fit(self.halting(batches), epochs=config.epochs, validation_data=val, verbose=0,
                             callbacks=[follow_epochs, *callbacks], shuffle=False)
 
-        try:
-            fit()
-        except Exception as exc:
-            # XLA refuses a few layer options; the same model trains (and samples) without it.
-            if not state.jit_compile or state.epochs_done or "XLA" not in str(exc):
-                raise
-            forget(state.model)
-            state.jit_compile = False
-            state.samples.clear()
-            self._build()
-            fit()
+        # Without XLA the samples start again too: the one of epoch 0 came from the model XLA refused.
+        self._fit_or_retry(fit, before_retry=state.samples.clear)
         self._finish(callbacks)
         return state
 
