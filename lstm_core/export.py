@@ -36,7 +36,7 @@ def export_files(prepared, state, report=None) -> dict[str, bytes]:
         files["model.keras"] = model_bytes(_text_inference(prepared, state.model) if text_classifier else state.model)
     files["config.json"] = (config.to_json() + "\n").encode()
     files["history.csv"] = history_csv(state)
-    files["metrics.json"] = (json.dumps(metrics_of(state, report), indent=2, default=_plain) + "\n").encode()
+    files["metrics.json"] = (json.dumps(metrics_of(state, report), indent=2, default=json_plain) + "\n").encode()
     if config.task in SCRIPT_TASKS:
         files["train_script.py"] = train_script(prepared, state.jit_compile).encode()
     if text_classifier:
@@ -136,7 +136,7 @@ def preprocessing_json(prepared) -> str:
     return json.dumps({"classes": list(data.classes), "features": data.feature_names,
                        "scaling": data.scaler.method, "offset": data.scaler.offset.tolist(),
                        "scale": data.scaler.scale.tolist(), "maxlen": data.maxlen,
-                       "pad_value": data.pad_value, "masking": data.masking}, indent=2, default=_plain) + "\n"
+                       "pad_value": data.pad_value, "masking": data.masking}, indent=2, default=json_plain) + "\n"
 
 
 def text_preprocessing_json(data) -> str:
@@ -197,7 +197,8 @@ def _cell(value: float) -> str:
     return repr(float(value)) if math.isfinite(value) else "nan"
 
 
-def _plain(value):
+def json_plain(value):
+    """JSON's `default` for numpy scalars, sets and tuples; anything else as its text."""
     if hasattr(value, "item"):
         return value.item()
     if isinstance(value, (set, tuple)):

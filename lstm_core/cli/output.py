@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+from lstm_core.export import json_plain
+
 
 def print_report(report: dict, as_json: bool, task=None) -> None:
     """`task` prints its data and metrics lines; None when the command ended before a task was known."""
     if as_json:
-        print(json.dumps(report, indent=2, default=json_default))
+        print(json.dumps(report, indent=2, default=json_plain))
         return
     print_findings(report["findings"])
     if task is not None:
@@ -38,11 +40,3 @@ def _print_range_test(report: dict) -> None:
         print("no learning rate to suggest (see the findings above)")
     else:
         print(f"suggested learning rate: {report['suggested_lr']:g}  (use it with --lr {report['suggested_lr']:g})")
-
-
-def json_default(value):
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, (set, tuple)):
-        return list(value)
-    return str(value)

@@ -16,9 +16,10 @@ import sys
 import tempfile
 import time
 
-from lstm_core.cli.output import json_default, print_findings
+from lstm_core.cli.output import print_findings
 from lstm_core.cli.running import EXIT_FINDING, EXIT_OK, EXIT_USAGE, finite
 from lstm_core.cli.store import add_store_options, source_bytes
+from lstm_core.export import json_plain
 from lstm_core.findings import Finding, ProblemError, has_errors
 from lstm_core.jobs import RAY_VARIABLE
 from lstm_core.sweeps import (
@@ -210,7 +211,7 @@ def run_report(run: SweepRun) -> dict:
 
 def _print(report: dict, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(report, indent=2, default=json_default))
+        print(json.dumps(report, indent=2, default=json_plain))
         return
     print_findings(report["findings"], fixes=False)
     if "runs" not in report:

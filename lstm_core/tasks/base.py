@@ -11,6 +11,7 @@ Methods import their task's modules when called, so the registry loads no Tensor
 from __future__ import annotations
 
 import argparse
+from types import ModuleType
 from typing import Any
 
 from lstm_core.config import INSPECTED_TASKS, RunConfig
@@ -77,6 +78,9 @@ class Task:
         return False
 
     # --- the command line ---
+    # The task's part of it: a module with cli_prepare, cli_results, write_outputs and print_results.
+    cli: ModuleType | None = None
+
     def claims(self, file: str, config: RunConfig) -> bool:
         """Whether `python -m lstm_core … FILE` with this config is this task's (the task asked, or "auto" and the
         file or sample is this task's kind)."""
@@ -84,7 +88,7 @@ class Task:
 
     def cli_prepare(self, file: str, config: RunConfig, given: set[str]):
         """The prepared run for a path or sample:NAME, a sample's settings filling what the user left open."""
-        raise NotImplementedError
+        return self.cli.cli_prepare(file, config, given)
 
     def cli_log(self, as_json: bool):
         """The epoch log the command prints while it trains, or None for the CLI's usual one."""
@@ -92,15 +96,15 @@ class Task:
 
     def cli_results(self, args: argparse.Namespace, prepared, state, report: dict):
         """Score the trained run and put the task's keys in the CLI's JSON report; returns the report object."""
-        raise NotImplementedError
+        return self.cli.cli_results(args, prepared, state, report)
 
     def write_outputs(self, directory, prepared, state, result) -> dict[str, str]:
         """`train --out DIR`: the files written, label → path."""
-        raise NotImplementedError
+        return self.cli.write_outputs(directory, prepared, state, result)
 
     def print_results(self, report: dict) -> None:
         """The CLI's text output for the task's data and metrics."""
-        raise NotImplementedError
+        self.cli.print_results(report)
 
 
 def sample_name(file: str) -> str | None:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from lstm_core.config import RunConfig
 from lstm_core.data import Dataset, load_csv, reshaped
+from lstm_core.export import write_table_outputs
 from lstm_core.findings import Finding, ProblemError
-from lstm_core.tasks.base import sample_name
+from lstm_core.tasks.base import Task, sample_name
+from lstm_core.windowed import runner_for, warm_up, worth_compiling
 
 
 def prepare_any(dataset: Dataset, config: RunConfig):
@@ -75,3 +77,35 @@ def load_table(file: str) -> Dataset:
                                    f"Built-in samples: {', '.join([*SAMPLES, *CLASSIFICATION_SAMPLES])}.",
                                    area="data"))
     return load_csv(sample_csv(name), f"{name}.csv")
+
+
+class TableTask(Task):
+    """What the two table tasks share: the CSV reader, preparing through the layout, the window runner with XLA
+    chosen by the run's size, model.py's network, and the export's files."""
+
+    reader = "csv"
+    range_test = True
+    read = staticmethod(load_csv)
+    prepare = staticmethod(prepare_any)
+    cli_prepare = staticmethod(prepare_file)
+    write_outputs = staticmethod(write_table_outputs)
+
+    def runner(self, prepared, listeners=(), ticks: bool = True, monitors: bool = True,
+               jit_compile: bool | None = None):
+        jit = worth_compiling(prepared) if jit_compile is None else jit_compile
+        return runner_for(prepared, listeners, ticks=ticks, monitors=monitors, jit_compile=jit)
+
+    def untrained_model(self, prepared):
+        from lstm_core.model import build_model
+
+        return build_model(prepared.config, prepared.windows.features, **getattr(prepared.windows, "model_options", {}))
+
+    def warm_up(self, prepared) -> bool:
+        model = warm_up(prepared)
+        if model is not None:
+            self.warmed(prepared, model)
+        return model is not None
+
+    def warmed(self, prepared, model) -> None:
+        """Trace the steps a finished run takes after training (scoring), with the warmed-up model."""
+        self.evaluate(prepared, model)

@@ -1,16 +1,22 @@
-"""Sequence classification's part of `python -m lstm_core train`: its scores in the report and the text output."""
+"""Sequence classification's part of `python -m lstm_core train`: its scores in the report and the text output
+(text classification prints and scores the same way)."""
 
 from __future__ import annotations
 
 import json
 
 
-def cli_results(prepared, state, report: dict):
+def cli_results(args, prepared, state, report: dict):
     from lstm_core.tasks.sequences.run import evaluate_classifier
 
+    return scored(evaluate_classifier, prepared, state, report)
+
+
+def scored(evaluate, prepared, state, report: dict):
+    """A classifier's report (`evaluate`, unless the run diverged) with its metrics and verdict in the CLI's."""
     if state.status == "diverged":
         return None
-    result = evaluate_classifier(prepared, state.model)
+    result = evaluate(prepared, state.model)
     report["metrics"] = result.metrics
     report["verdict"] = result.verdict
     return result

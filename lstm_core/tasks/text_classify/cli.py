@@ -8,6 +8,9 @@ from pathlib import Path
 from lstm_core.config import RunConfig
 from lstm_core.findings import Finding, ProblemError
 from lstm_core.tasks.base import sample_name
+
+# A text classifier's report prints as a sequence classifier's.
+from lstm_core.tasks.sequences.cli import print_results  # noqa: F401
 from lstm_core.tasks.text_classify.prepare import guess_text_roles, prepare_text_classification, read_text_csv, words
 from lstm_core.tasks.text_classify.samples import TEXT_CLASSIFY_SAMPLES, text_classify_sample_csv
 
@@ -49,19 +52,17 @@ def cli_prepare(file: str, config: RunConfig, given: set[str]):
     return prepare_text_classification(read_text_csv(text_classify_sample_csv(name), f"{name}.csv"), config)
 
 
-def cli_results(prepared, state, report: dict):
+def cli_results(args, prepared, state, report: dict):
+    from lstm_core.tasks.sequences.cli import scored
     from lstm_core.tasks.text_classify.model import evaluate_text_classifier
 
-    if state.status == "diverged":
-        return None
-    result = evaluate_text_classifier(prepared, state.model)
-    report["metrics"] = result.metrics
-    report["verdict"] = result.verdict
-    report["misclassified"] = result.mistakes.to_dict(orient="records")
+    result = scored(evaluate_text_classifier, prepared, state, report)
+    if result is not None:
+        report["misclassified"] = result.mistakes.to_dict(orient="records")
     return result
 
 
-def write_text_outputs(directory: Path, prepared, state) -> dict:
+def write_outputs(directory: Path, prepared, state, result=None) -> dict:
     """model.keras takes raw strings (the vectoriser in front of the trained model); config.json the settings;
     preprocessing.json the classes in output order, the sequence length and the vocabulary."""
     from lstm_core.export import text_preprocessing_json

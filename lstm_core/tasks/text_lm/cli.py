@@ -40,7 +40,7 @@ def cli_prepare(file: str, config: RunConfig, given: set[str]):
     return prepare_text(load_text_source(file), text_config(file, config, given))
 
 
-def cli_results(prepared, state, report: dict):
+def cli_results(args, prepared, state, report: dict):
     from lstm_core.tasks.text_lm.lm import evaluate_text
 
     # One string per epoch, epoch 0 (before any training) first; the keyed list adds the seed and bits.
@@ -54,7 +54,7 @@ def cli_results(prepared, state, report: dict):
     return result
 
 
-def write_text_outputs(directory: Path, prepared, state) -> dict:
+def write_outputs(directory: Path, prepared, state, result=None) -> dict:
     """model.keras, config.json, and vocabulary.json: the tokens in id order, which the model needs to be used."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = {"model": directory / "model.keras", "config": directory / "config.json",
@@ -82,7 +82,7 @@ def text_log(kind: str, payload: dict) -> None:
               flush=True)
 
 
-def print_text_report(report: dict) -> None:
+def print_results(report: dict) -> None:
     """The text lines of the plain (non-JSON) output for a language-model run."""
     data = report["data"]
     vocab = data.get("vocabulary")

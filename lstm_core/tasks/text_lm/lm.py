@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lstm_core.batches import epoch_batches
 from lstm_core.checks import CheckContext, run_checks
 from lstm_core.checks.text_lm_checks import TextFacts
 from lstm_core.config import RunConfig
@@ -21,7 +22,7 @@ from lstm_core.model import _seed, lstm_seeds, seeded_embedding
 from lstm_core.tasks.text_lm.bits import LN2, per_char, unigram_bits
 from lstm_core.tasks.text_lm.corpus import Corpus, TextSource, build_corpus
 from lstm_core.tasks.text_lm.generate import Generated, context_before_sentence, default_seed, generate
-from lstm_core.train import Runner, RunState, _emitter, epoch_batches
+from lstm_core.train import Runner, RunState, _emitter
 
 # Windows per batch when measuring validation loss: larger than training batches, it only runs forward.
 EVAL_BATCH = 256
