@@ -80,7 +80,7 @@ def reference_key(data_ref: str, config) -> str:
 
 def untrained_model(prepared):
     """The same network with the weights it starts from (the run's seeds)."""
-    from lstm_core.tasks import task_for
+    from lstm_core.tasks.registry import task_for
 
     return task_for(prepared.config).untrained_model(prepared)
 
@@ -90,7 +90,7 @@ def train_reference(prepared) -> Reference:
     most of it); raises ReferenceFailed when that gives no model."""
     config = reference_config(prepared.config)
     trial = dataclasses.replace(prepared, config=config)
-    from lstm_core.tasks import task_for
+    from lstm_core.tasks.registry import task_for
 
     runner = task_for(config).runner(trial, ticks=False, monitors=False, jit_compile=False)
     runner.max_seconds = min(runner.max_seconds, REFERENCE_SECONDS)

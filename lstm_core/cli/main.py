@@ -18,10 +18,10 @@ from lstm_core.cli.running import EXIT_FINDING, EXIT_USAGE, checked, exit_code, 
 from lstm_core.cli.store import STORE_COMMANDS, add_store_commands, add_store_options, run_store_command
 from lstm_core.cli.sweep import SWEEP_COMMAND, add_sweep_command, run_sweep_command
 from lstm_core.findings import Finding, ProblemError
-from lstm_core.tasks import claiming, task_for
 from lstm_core.tasks.forecast.backtest import DEFAULT_FOLDS
 from lstm_core.tasks.forecast.intervals import DEFAULT_LEVEL
 from lstm_core.tasks.forecast.intervals import LEVELS as INTERVAL_LEVELS
+from lstm_core.tasks.registry import claiming, task_for
 
 
 class _Parser(argparse.ArgumentParser):

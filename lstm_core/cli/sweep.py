@@ -76,7 +76,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace, report: dict) -> int:
     from lstm_core.cli.options import config_or_problem, given_settings
-    from lstm_core.tasks import claiming
+    from lstm_core.tasks.registry import claiming
 
     ray_address = args.ray or os.environ.get(RAY_VARIABLE, "").strip()
     if ray_address:

@@ -79,7 +79,7 @@ def _loaded(home: str, run_id: str):
 
     key = (home, run_id)
     if key not in _models:
-        from lstm_core.tasks import task_for
+        from lstm_core.tasks.registry import task_for
 
         store = RunStore(home)
         record = store.get(run_id)

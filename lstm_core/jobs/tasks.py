@@ -11,8 +11,8 @@ import json
 
 from lstm_core.config import RunConfig
 from lstm_core.store.codec import dumps_report
-from lstm_core.tasks import TASKS, task_for, task_reading
 from lstm_core.tasks.forecast.cli import FORECAST_FILE
+from lstm_core.tasks.registry import TASKS, task_for, task_reading
 
 # How the stored bytes are read: a CSV table, a plain text, or a CSV of labelled texts.
 READERS = tuple(dict.fromkeys(task.reader for task in TASKS))

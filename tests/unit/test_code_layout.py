@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from lstm_core.config import TASKS
-from lstm_core.tasks import TASKS as REGISTERED
-from lstm_core.tasks import claiming, task_for, task_reading
 from lstm_core.tasks.base import Task
+from lstm_core.tasks.registry import TASKS as REGISTERED
+from lstm_core.tasks.registry import claiming, task_for, task_reading
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "lstm_core"
@@ -32,7 +32,8 @@ def modules(root: Path = ROOT) -> dict[str, Path]:
 
 
 def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
-    """Module → the package's modules it imports anywhere in its text (at the top or inside a function)."""
+    """Module → the package's modules it imports anywhere in its text (at the top or inside a function), and the
+    packages whose __init__ those imports run."""
     known = modules(root)
 
     def owner(name: str) -> str | None:  # "lstm_core.x.y" names module x.y, or a name defined in module x
@@ -54,7 +55,14 @@ def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
                 source = (f"{base}.{node.module}" if node.module else base) if node.level else (node.module or "")
                 if source.startswith(PACKAGE):
                     targets |= {owner(f"{source}.{alias.name}") for alias in node.names}
-        graph[name] = targets - {None, name}
+        targets -= {None, name}
+        # Importing a module first runs its packages' __init__ (those the importer is not inside already): an
+        # __init__ that imports more can close a circle no single import line shows.
+        for target in list(targets):
+            parts = target.split(".")
+            targets |= {".".join(parts[:end]) for end in range(2, len(parts))
+                        if not name.startswith(".".join(parts[:end]) + ".")}
+        graph[name] = targets - {name}
     return graph
 
 
@@ -156,3 +164,13 @@ def test_the_command_lines_file_is_claimed_by_its_task(file, task, expected):
     from lstm_core.config import RunConfig
 
     assert claiming(file, RunConfig(task=task)).name == expected
+
+
+def test_importing_the_registry_loads_no_tensorflow_keras_or_statsmodels():
+    import subprocess
+    import sys
+
+    code = ("import sys, lstm_core.tasks; "
+            "print(sorted(m for m in ('tensorflow', 'keras', 'statsmodels') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"
