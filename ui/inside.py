@@ -12,8 +12,8 @@ import streamlit as st
 from lstm_core.checks.training_checks import LR_HIGH
 from lstm_core.config import INSPECTED_TASKS
 from lstm_core.errors import translate
-from lstm_core.inside import GATES, UNTRAINED, saturation_cause, saturation_story, unit_order
-from lstm_core.inside_capture import NotInspectable
+from lstm_core.inside.capture import NotInspectable
+from lstm_core.inside.gates import GATES, UNTRAINED, saturation_cause, saturation_story, unit_order
 from lstm_core.jobs.calls import inside_view, model_calls
 
 from .findings import plain

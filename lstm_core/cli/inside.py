@@ -26,7 +26,7 @@ def add_inside_command(commands) -> None:
 
 
 def run_inside_command(args: argparse.Namespace) -> int:
-    from lstm_core.inside_run import NotInspectable, plain
+    from lstm_core.inside.run import NotInspectable, plain
 
     run_dir = args.run_dir.expanduser().resolve()
     home, run_id = run_dir.parent.parent, run_dir.name

@@ -137,8 +137,8 @@ def inside_view(home: str, run_id: str, window: int | None = None, passage: str 
     """Inside the LSTM for a stored run: a test window (the worst by default) or a passage through every layer,
     recomputed from the trained weights, with the saturation against a healthy reference run (the run itself when
     it is one; else the same setup at the optimiser's default rate, trained here once per data and setup)."""
-    from lstm_core.inside_reference import ReferenceCache, healthy_reference
-    from lstm_core.inside_run import inspect_passage, inspect_window
+    from lstm_core.inside.reference import ReferenceCache, healthy_reference
+    from lstm_core.inside.run import inspect_passage, inspect_window
     from lstm_core.store import RunStore
 
     prepared, model = _loaded(home, run_id)

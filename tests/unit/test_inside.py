@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from lstm_core.config import RunConfig
-from lstm_core.inside import Cell, run_cell, saturation, unit_order, unit_responses
-from lstm_core.inside_capture import _final, keras_agreement, keras_first_layer, lstm_stack
-from lstm_core.inside_reference import ReferenceCache, healthy_reference, is_healthy, reference_key, train_reference
-from lstm_core.inside_run import inspect_window, plain
+from lstm_core.inside.capture import _final, keras_agreement, keras_first_layer, lstm_stack
+from lstm_core.inside.gates import Cell, run_cell, saturation, unit_order, unit_responses
+from lstm_core.inside.reference import ReferenceCache, healthy_reference, is_healthy, reference_key, train_reference
+from lstm_core.inside.run import inspect_window, plain
 from lstm_core.model import build_model
 from lstm_core.runs import RunRecord
 
@@ -193,7 +193,7 @@ def test_saturation_rises_with_a_learning_rate_of_5(trained_pair, reference):
 def test_the_reference_is_the_same_setup_trained_at_the_default_rate(trained_pair, reference):
     """Trained, not merely built: its weights are the calm run's (same setup, rate 1e-3, 3 epochs, same seeds), far
     from the weights the network starts from."""
-    from lstm_core.inside_reference import untrained_model
+    from lstm_core.inside.reference import untrained_model
 
     calm_model = trained_pair[1e-3][1]
     start = untrained_model(trained_pair[5.0][0])
@@ -211,8 +211,8 @@ def flat(shares: dict) -> dict[str, float]:
 
 
 def _untrained_shares(prepared) -> dict:
-    from lstm_core.inside_reference import untrained_model
-    from lstm_core.inside_run import SATURATION_WINDOWS, _evenly
+    from lstm_core.inside.reference import untrained_model
+    from lstm_core.inside.run import SATURATION_WINDOWS, _evenly
 
     x_test = prepared.windows.x_test
     sample = np.asarray(x_test[_evenly(len(x_test), SATURATION_WINDOWS)], dtype="float32")
@@ -311,7 +311,7 @@ def _shares(low, high, cell=0.0):
 
 
 def test_the_saturation_story_names_the_gate_and_the_cause():
-    from lstm_core.inside import saturation_story
+    from lstm_core.inside.gates import saturation_story
 
     calm = _shares(0.0, 0.01)
     assert saturation_story(calm, calm, 0.001, 0.01) == []
@@ -327,7 +327,7 @@ def test_the_saturation_story_names_the_gate_and_the_cause():
 
 
 def test_saturation_without_a_cause_is_told_as_a_possible_choice():
-    from lstm_core.inside import saturation_cause, saturation_story
+    from lstm_core.inside.gates import saturation_cause, saturation_story
 
     calm, switch = _shares(0.0, 0.01), _shares(0.3, 0.3)
     assert saturation_cause(calm, 0.001, 0.01) is None
@@ -363,7 +363,7 @@ def test_a_padded_classifier_window_skips_its_padding():
 
 
 def test_the_story_reads_the_saturation_against_a_trained_reference():
-    from lstm_core.inside import saturation_cause, saturation_story
+    from lstm_core.inside.gates import saturation_cause, saturation_story
 
     calm, switch = _shares(0.0, 0.01), _shares(0.3, 0.3)
     forget_pinned = {**calm, "forget": {"low": 0.0, "high": 0.92, "share": 0.92}}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from lstm_core.checks.training_checks import LR_DEFAULT, LR_LOW
-from lstm_core.inside import ITSELF, TRAINED, UNTRAINED
+from lstm_core.inside.gates import ITSELF, TRAINED, UNTRAINED
 
 # A reference trains at most this many epochs (fewer when the run itself had fewer) ...
 REFERENCE_EPOCHS = 10

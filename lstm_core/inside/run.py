@@ -1,5 +1,5 @@
-"""Inside a trained run: its LSTM layers read off the model (inside_capture.py), run in numpy (inside.py) on a window
-or a passage, with the saturation shares against a healthy reference run (inside_reference.py) and, for a forecast,
+"""Inside a trained run: its LSTM layers read off the model (capture.py), run in numpy (gates.py) on a window
+or a passage, with the saturation shares against a healthy reference run (reference.py) and, for a forecast,
 which steps mattered.
 
 Called in the helper process (jobs/calls.py) for the page and in-process by the CLI; it never imports TensorFlow
@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_core.config import INSPECTED_TASKS
-from lstm_core.inside import occlusion, saturation, unit_responses
-from lstm_core.inside_capture import NotInspectable, Stack, keras_agreement, lstm_stack
-from lstm_core.inside_reference import ITSELF, Reference, healthy_reference
+from lstm_core.inside.capture import NotInspectable, Stack, keras_agreement, lstm_stack
+from lstm_core.inside.gates import occlusion, saturation, unit_responses
+from lstm_core.inside.reference import ITSELF, Reference, healthy_reference
 
 # Test windows the saturation shares are measured on (the shown window alone is too few values).
 SATURATION_WINDOWS = 64

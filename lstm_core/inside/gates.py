@@ -182,7 +182,7 @@ def occlusion(predict, window: np.ndarray, baseline: np.ndarray, keep: np.ndarra
     return change
 
 
-# What a run's saturation is compared with (inside_reference.py): a healthy run of the same setup trained for the
+# What a run's saturation is compared with (reference.py): a healthy run of the same setup trained for the
 # view, the run itself when it is one, or the network untrained when training the reference failed.
 TRAINED, ITSELF, UNTRAINED = "trained", "itself", "untrained"
 

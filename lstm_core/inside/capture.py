@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_core.inside import Cell, layer_output, run_cell
+from lstm_core.inside.gates import Cell, layer_output, run_cell
 
 
 class NotInspectable(ValueError):
