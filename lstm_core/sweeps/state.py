@@ -9,6 +9,8 @@ from lstm_core.runs import STATUS_WORDS
 from lstm_core.sweeps.grid import SweepPlan, size_findings
 from lstm_core.sweeps.outcomes import ACTIVE, SCORED, SweepRun, SweepState
 from lstm_core.sweeps.summary import summarize
+from lstm_core.tasks.base import Task
+from lstm_core.tasks.registry import task_for
 
 STOP_REASON = "the sweep was stopped"
 
@@ -67,7 +69,7 @@ def best_run(runs: list[SweepRun]) -> SweepRun | None:
 def _sweep_run(record, entry: dict) -> SweepRun:
     if record is None:
         return SweepRun(entry["id"], entry["values"], "deleted")
-    metric, model_score, baseline, baseline_score = model_and_baseline(record.metrics)
+    metric, model_score, baseline, baseline_score = model_and_baseline(record.metrics, task_for(record.config))
     return SweepRun(
         run_id=record.key, values=entry["values"], status=record.status, number=record.id, reason=record.reason,
         curve=list(record.history.get("val_loss") or []), loss=list(record.history.get("loss") or []),
@@ -79,19 +81,17 @@ def _sweep_run(record, entry: dict) -> SweepRun:
         planned_epochs=record.planned_epochs)
 
 
-def model_and_baseline(metrics: dict | None) -> tuple[str | None, float | None, str | None, float | None]:
-    """(metric, the model's score, the best baseline's name, its score): test MAE against the baseline with the
-    lowest MAE for a forecast, accuracy against the majority class for a classifier; Nones where neither applies."""
-    if not metrics or "model" not in metrics:
+def model_and_baseline(metrics: dict | None, task: Task) -> tuple[str | None, float | None, str | None, float | None]:
+    """(metric, the model's score, the best baseline's name, its score) in the task's headline metric: test MAE
+    against the baseline with the lowest for a forecast, accuracy against the majority class for a classifier, bits
+    per character against the unigram model for a language model; Nones for a run without scores."""
+    key, label, higher_is_better = task.headline
+    if not metrics or key not in (metrics.get("model") or {}):
         return None, None, None, None
-    model, baselines = metrics["model"], metrics.get("baselines") or {}
-    key = "accuracy" if "accuracy" in model else "mae" if "mae" in model else None
-    if key is None:
-        return None, None, None, None
-    scores = {name: values.get(key) for name, values in baselines.items() if values.get(key) is not None}
-    pick = max if key == "accuracy" else min
-    name = pick(scores, key=scores.get) if scores else None
-    return ("accuracy" if key == "accuracy" else "MAE"), model.get(key), name, scores.get(name)
+    scores = {name: values.get(key) for name, values in (metrics.get("baselines") or {}).items()
+              if values.get(key) is not None}
+    name = (max if higher_is_better else min)(scores, key=scores.get) if scores else None
+    return label, metrics["model"][key], name, scores.get(name)
 
 
 def leaderboard_rows(state: SweepState) -> list[dict]:

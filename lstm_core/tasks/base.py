@@ -5,7 +5,8 @@ trains it, scores the trained model against the task's baselines, and describes 
 export. The shared machinery it leans on stays outside: reading files (lstm_core.data), the runner (train.py), the
 monitors, the check engine, the job engine and store, export.
 
-Methods import their task's modules when called, so the registry loads no TensorFlow and no task's internals.
+A task's modules import TensorFlow, Keras and statsmodels only inside the functions that train or fit, so the
+registry loads all four tasks without them and any page can ask it.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ class Task:
     label: str = ""
     # `lr-find` (the learning-rate range test) works on this task's prepared runs.
     range_test: bool = False
-    # A trained model of this task scores a held-out part with a report the store keeps (a dataclass or a dict).
+    # Its report is a plain dict, stored as JSON as it is (else a report dataclass store/codec.py knows).
     report_is_dict: bool = False
+    # The test metric a sweep's leaderboard shows against the best baseline: (key in the metrics, label, whether
+    # higher is better).
+    headline: tuple[str, str, bool] = ("", "", False)
 
     @property
     def inspected(self) -> bool:

@@ -151,7 +151,7 @@ def test_each_task_answers_every_question_of_the_interface(task):
     left = [name for name in required if getattr(type(task), name) is getattr(Task, name)
             and not callable(getattr(task.cli, name, None))]
     assert not left, f"{task.name} answers none of {left}"
-    assert task.reader in {"csv", "text", "text-csv"} and task.label and task.config_tasks
+    assert task.reader in {"csv", "text", "text-csv"} and task.label and task.config_tasks and task.headline[0]
     assert isinstance(task, Task)
 
 

@@ -298,3 +298,18 @@ def test_a_store_made_before_sweeps_existed_opens_and_gains_the_table(tmp_path):
     store.delete(WS, [run.key])
     store.prune()
     assert store.sweep(sweep_id) is None, "a sweep goes with its last run"
+
+
+def test_each_tasks_leaderboard_score_is_its_headline_metric_against_its_best_baseline():
+    from lstm_core.sweeps.state import model_and_baseline
+    from lstm_core.tasks.registry import task_for
+
+    forecast = {"model": {"mae": 0.5, "accuracy": 0.1},
+                "baselines": {"persistence": {"mae": 0.9}, "seasonal_naive": {"mae": 0.7}, "ets": {"mae": None}}}
+    assert model_and_baseline(forecast, task_for("forecast")) == ("MAE", 0.5, "seasonal_naive", 0.7)
+    classifier = {"model": {"accuracy": 0.8}, "baselines": {"majority": {"accuracy": 0.4}, "other": {"accuracy": 0.6}}}
+    assert model_and_baseline(classifier, task_for("classify-sequences")) == ("accuracy", 0.8, "other", 0.6)
+    language = {"model": {"bits_per_char": 2.1}, "baselines": {"unigram": {"bits_per_char": 4.2}}}
+    assert model_and_baseline(language, task_for("text-lm")) == ("bits per character", 2.1, "unigram", 4.2)
+    assert model_and_baseline(language, task_for("forecast")) == (None, None, None, None)
+    assert model_and_baseline(None, task_for("text-classify")) == (None, None, None, None)

@@ -18,6 +18,7 @@ class ForecastTask(TableTask):
     name = "forecast"
     config_tasks = ("forecast",)
     label = "forecast"
+    headline = ("mae", "MAE", False)
     cli = cli
 
     def evaluate(self, prepared, model):

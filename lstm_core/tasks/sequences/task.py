@@ -15,6 +15,7 @@ class SequencesTask(TableTask):
     name = "sequences"
     config_tasks = CLASSIFY_TASKS
     label = "sequence classification"
+    headline = ("accuracy", "accuracy", True)
     evaluate = staticmethod(evaluate_classifier)
     cli = cli
 

@@ -15,6 +15,7 @@ class TextClassifyTask(Task):
     config_tasks = ("text-classify",)
     reader = "text-csv"
     label = "text classification"
+    headline = ("accuracy", "accuracy", True)
     read = staticmethod(read_text_csv)
     prepare = staticmethod(prepare_text_classification)
     evaluate = staticmethod(evaluate_text_classifier)

@@ -16,6 +16,7 @@ class TextLmTask(Task):
     config_tasks = ("text-lm",)
     reader = "text"
     label = "language model"
+    headline = ("bits_per_char", "bits per character", False)
     report_is_dict = True
     read = staticmethod(read_text)
     prepare = staticmethod(prepare_text)
