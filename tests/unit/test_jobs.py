@@ -125,12 +125,13 @@ def test_workers_are_recycled_after_their_runs_and_above_the_memory_bound(tmp_pa
         assert wait_for(pool.store, submit(pool), timeout=180) == "completed"
         first_pid = until(lambda: pool.pool_state()["replaced"], what="a recycled worker")[0]["pid"]
         assert pool.pool_state()["replaced"][0]["why"] == "runs"
-        assert wait_for(pool.store, submit(pool), timeout=180) == "completed"
-        assert first_pid not in pool.pool_state()["pids"]
+        # The second run's fresh worker serves the memory bound too: each run here pays a worker's TensorFlow import.
         pool.worker_runs, pool.worker_memory_mb = 100, 1
         assert wait_for(pool.store, submit(pool), timeout=180) == "completed"
-        until(lambda: len(pool.pool_state()["replaced"]) >= 3, what="the memory-bound recycle")
-        assert pool.pool_state()["replaced"][-1]["why"] == "memory"
+        assert first_pid not in pool.pool_state()["pids"]
+        until(lambda: len(pool.pool_state()["replaced"]) >= 2, what="the memory-bound recycle")
+        replaced = pool.pool_state()["replaced"]
+        assert [r["why"] for r in replaced] == ["runs", "memory"] and replaced[1]["pid"] != first_pid
     finally:
         pool.close()
 
