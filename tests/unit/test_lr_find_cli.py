@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
@@ -31,3 +33,14 @@ def test_lr_find_with_a_backwards_range_exits_2(cli):
     report = json.loads(result.stdout)
     assert report["findings"][0]["code"] == "CONFIG001" and "--start-lr" in report["findings"][0]["detail"]
 
+
+
+@pytest.mark.parametrize("sample", ["sample:tales", "sample:customer_messages"])
+def test_lr_find_on_a_text_stops_with_a_clear_finding_before_anything_trains(sample, capsys):
+    from lstm_core.cli.main import main
+
+    assert main(["lr-find", sample, "--json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    finding = report["findings"][-1]
+    assert finding["code"] == "CONFIG001" and "range test" in finding["title"]
+    assert "Try several values" in finding["detail"] and "lrs" not in report and "history" not in report
