@@ -35,6 +35,14 @@ class Task:
     # higher is better).
     headline: tuple[str, str, bool] = ("", "", False)
 
+    def __init_subclass__(cls, **identity):
+        """A task says who it is in its class line: `class TextLmTask(Task, name="text_lm", reader="text", …)`."""
+        super().__init_subclass__()
+        for key, value in identity.items():
+            if key not in Task.__annotations__:
+                raise TypeError(f"{cls.__name__}: {key!r} is not one of a task's attributes")
+            setattr(cls, key, value)
+
     @property
     def inspected(self) -> bool:
         """Whether the page has its "Inside the LSTM" view (config.INSPECTED_TASKS: the monitors read it too)."""

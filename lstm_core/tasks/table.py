@@ -79,12 +79,10 @@ def load_table(file: str) -> Dataset:
     return load_csv(sample_csv(name), f"{name}.csv")
 
 
-class TableTask(Task):
+class TableTask(Task, reader="csv", range_test=True):
     """What the two table tasks share: the CSV reader, preparing through the layout, the window runner with XLA
     chosen by the run's size, model.py's network, and the export's files."""
 
-    reader = "csv"
-    range_test = True
     read = staticmethod(load_csv)
     prepare = staticmethod(prepare_any)
     cli_prepare = staticmethod(prepare_file)

@@ -14,11 +14,8 @@ from lstm_core.tasks.forecast.pipeline import evaluate, forecast
 from lstm_core.tasks.table import TableTask
 
 
-class ForecastTask(TableTask):
-    name = "forecast"
-    config_tasks = ("forecast",)
-    label = "forecast"
-    headline = ("mae", "MAE", False)
+class ForecastTask(TableTask, name="forecast", config_tasks=("forecast",), label="forecast",
+                   headline=("mae", "MAE", False)):
     cli = cli
 
     def evaluate(self, prepared, model):

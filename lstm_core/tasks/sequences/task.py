@@ -11,11 +11,8 @@ from lstm_core.tasks.sequences.samples import CLASSIFICATION_SAMPLES
 from lstm_core.tasks.table import TableTask
 
 
-class SequencesTask(TableTask):
-    name = "sequences"
-    config_tasks = CLASSIFY_TASKS
-    label = "sequence classification"
-    headline = ("accuracy", "accuracy", True)
+class SequencesTask(TableTask, name="sequences", config_tasks=CLASSIFY_TASKS, label="sequence classification",
+                    headline=("accuracy", "accuracy", True)):
     evaluate = staticmethod(evaluate_classifier)
     cli = cli
 

@@ -10,12 +10,8 @@ from lstm_core.tasks.text_classify.prepare import prepare_text_classification, r
 from lstm_core.windowed import runner_for
 
 
-class TextClassifyTask(Task):
-    name = "text_classify"
-    config_tasks = ("text-classify",)
-    reader = "text-csv"
-    label = "text classification"
-    headline = ("accuracy", "accuracy", True)
+class TextClassifyTask(Task, name="text_classify", config_tasks=("text-classify",), reader="text-csv",
+                       label="text classification", headline=("accuracy", "accuracy", True)):
     read = staticmethod(read_text_csv)
     prepare = staticmethod(prepare_text_classification)
     evaluate = staticmethod(evaluate_text_classifier)

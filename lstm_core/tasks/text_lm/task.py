@@ -11,13 +11,8 @@ from lstm_core.tasks.text_lm.lm import build_lm, evaluate_text, prepare_text, ru
 from lstm_core.tasks.text_lm.samples import TEXT_SAMPLES
 
 
-class TextLmTask(Task):
-    name = "text_lm"
-    config_tasks = ("text-lm",)
-    reader = "text"
-    label = "language model"
-    headline = ("bits_per_char", "bits per character", False)
-    report_is_dict = True
+class TextLmTask(Task, name="text_lm", config_tasks=("text-lm",), reader="text", label="language model",
+                 headline=("bits_per_char", "bits per character", False), report_is_dict=True):
     read = staticmethod(read_text)
     prepare = staticmethod(prepare_text)
     evaluate = staticmethod(evaluate_text)
