@@ -15,7 +15,7 @@ import argparse
 from types import ModuleType
 from typing import Any
 
-from lstm_core.config import INSPECTED_TASKS, RunConfig
+from lstm_core.config import RunConfig
 
 
 class Task:
@@ -42,11 +42,6 @@ class Task:
             if key not in Task.__annotations__:
                 raise TypeError(f"{cls.__name__}: {key!r} is not one of a task's attributes")
             setattr(cls, key, value)
-
-    @property
-    def inspected(self) -> bool:
-        """Whether the page has its "Inside the LSTM" view (config.INSPECTED_TASKS: the monitors read it too)."""
-        return any(name in INSPECTED_TASKS for name in self.config_tasks)
 
     # --- data → prepared run (no TensorFlow) ---
     def read(self, raw: bytes, name: str) -> Any:

@@ -33,3 +33,14 @@ def shown_record(at: AppTest, shown_key: str = "shown_run"):
     from lstm_core.store import RunStore
 
     return RunStore().get(at.session_state[shown_key])
+
+
+def open_from_lab(at: AppTest, button_key: str) -> AppTest:
+    """Press an Error lab card's open button and land on the Playground it opens, as a browser would."""
+    at.switch_page("pages/2_Error_lab.py").run()
+    assert not at.exception, at.exception
+    at.button(key=button_key).click().run()
+    # AppTest stays on the page it was pointed at; a browser follows st.switch_page by itself.
+    at.switch_page("app.py").run()
+    assert not at.exception, at.exception
+    return at

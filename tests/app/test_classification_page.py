@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from appdriver import open_from_lab
 from appdriver import train as train_run
 from streamlit.testing.v1 import AppTest
 
@@ -255,14 +256,7 @@ def test_a_label_that_changes_within_a_sequence_blocks_training_until_resolved(h
 
 
 def test_sigmoid_head_on_three_classes_from_the_lab_is_fixed_and_trains():
-    at = fresh()
-    at.switch_page("pages/2_Error_lab.py").run()
-    assert not at.exception, at.exception
-    at.button(key="open-sigmoid_three_classes").click().run()
-    # AppTest stays on the page it was pointed at; a browser follows st.switch_page by itself.
-    at.switch_page("app.py").run()
-
-    assert not at.exception, at.exception
+    at = open_from_lab(fresh(), "open-sigmoid_three_classes")
     assert at.selectbox(key="sample").value == "shapes"
     assert at.radio(key="cfg.task").value == "classify-sequences"
     assert at.number_input(key="cfg.output_units").value == 1

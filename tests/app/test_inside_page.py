@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from appdriver import train
+from appdriver import open_from_lab, train
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -94,9 +94,7 @@ def test_the_text_page_colours_a_passage_by_a_unit_and_ranks_units():
 def test_the_error_labs_learning_rate_scenario_opens_the_section_on_its_trained_run():
     at = AppTest.from_file(str(APP), default_timeout=180)
     at.run()
-    at.switch_page("pages/2_Error_lab.py").run()
-    at.button(key="open-lr_too_high").click().run()
-    at.switch_page("app.py").run()
+    open_from_lab(at, "open-lr_too_high")
     for field, value in (("units", 8), ("epochs", 3)):
         at.number_input(key=f"cfg.{field}").set_value(value)
     at.run()

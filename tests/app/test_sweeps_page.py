@@ -8,6 +8,7 @@ import json
 import time
 
 import pytest
+from appdriver import open_from_lab
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import APP, RUN_TIMEOUT
@@ -17,14 +18,7 @@ KEY = "playground.sweep."
 
 
 def open_lab_sweep(new_app) -> AppTest:
-    at = new_app()
-    at.switch_page("pages/2_Error_lab.py").run()
-    assert not at.exception, at.exception
-    at.button(key="open-sweep-lr_sweep").click().run()
-    # AppTest keeps the page it was pointed at; a browser follows st.switch_page by itself.
-    at.switch_page("app.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_from_lab(new_app(), "open-sweep-lr_sweep")
 
 
 def wait_for_sweep(sweep_id: str):

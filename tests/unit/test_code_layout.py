@@ -166,16 +166,6 @@ def test_the_command_lines_file_is_claimed_by_its_task(file, task, expected):
     assert claiming(file, RunConfig(task=task)).name == expected
 
 
-def test_importing_the_registry_loads_no_tensorflow_keras_or_statsmodels():
-    import subprocess
-    import sys
-
-    code = ("import sys, lstm_core.tasks; "
-            "print(sorted(m for m in ('tensorflow', 'keras', 'statsmodels') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert out.stdout.strip() == "[]"
-
-
 def test_a_task_that_names_an_attribute_the_interface_lacks_is_refused():
     with pytest.raises(TypeError, match="'lable' is not one of a task's attributes"):
         type("Misspelt", (Task,), {}, name="misspelt", lable="a typo")
