@@ -90,10 +90,12 @@ def test_a_backtest_shows_its_progress_and_stops_scoring_no_half_trained_fold(ap
     from lstm_core.jobs import engine
     from lstm_core.store import RunStore
 
-    for field, value in {"epochs": 60, "units": 4}.items():
+    # As many epochs as a run may have: no fold can end on its own while the test watches the first (with 60, a warm
+    # worker finished two folds while a cold one still compiled the first).
+    for field, value in {"epochs": 1000, "units": 4}.items():
         app.number_input(key=f"cfg.{field}").set_value(value)
     app.checkbox(key="cfg.early_stopping").set_value(False)
-    # The run itself is stopped after two epochs (it keeps its results); its folds would train 60 epochs each.
+    # The run itself is stopped after two epochs (it keeps its results); its folds would train 1000 epochs each.
     app.run().button(key="train").click().run()
     store = RunStore()
     run_id = app.session_state["shown_run"]
@@ -108,7 +110,7 @@ def test_a_backtest_shows_its_progress_and_stops_scoring_no_half_trained_fold(ap
     app.run()
     assert not app.exception, app.exception
     [bar] = [p for p in app.get("progress") if "Backtest:" in p.proto.text]
-    assert re.match(r"Backtest: 0 of 3 folds done · Run #\d+ · epoch \d+/60 · ", bar.proto.text), bar.proto.text
+    assert re.match(r"Backtest: 0 of 3 folds done · Run #\d+ · epoch \d+/1000 · ", bar.proto.text), bar.proto.text
     assert app.button(key="backtest_stop") and not [b for b in app.button if b.key == "backtest_run"]
 
     app.button(key="backtest_stop").click().run()
