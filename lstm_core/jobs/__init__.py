@@ -1,6 +1,6 @@
 """The job engine: runs are submitted, trained in worker processes, and read back from the run store.
 
-`engine()` is the server's one engine: a local pool of spawn-started workers, or, when LSTM_PLAYGROUND_RAY_ADDRESS
+`engine()` is the server's one engine: a local pool of worker processes, or, when LSTM_PLAYGROUND_RAY_ADDRESS
 names a Ray cluster, the Ray engine (ray_backend.py; needs the Ray extra). The page, the CLI and the tests submit,
 stop and read runs through it, and read everything a run reports from the store.
 """

@@ -1,8 +1,8 @@
 """Short jobs that need TensorFlow but no training slot: the range test, predictions on new data, generation.
 
-They run in one spawn-started helper process (a concurrent.futures pool of one), so the server never imports
-TensorFlow. A stored run's model is loaded from its folder (safe mode) and kept for the next call on the same run.
-A helper that dies is replaced on the next call; the call that was running says so.
+They run in one helper process (a concurrent.futures pool of one, started like the workers: spawning.py), so the
+server never imports TensorFlow. A stored run's model is loaded from its folder (safe mode) and kept for the next
+call on the same run. A helper that dies is replaced on the next call; the call that was running says so.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from lstm_core.jobs.spawning import spawn_context
+from lstm_core.jobs.spawning import child_environment, use_environment, worker_context
 
 # Calls before the helper process is replaced: what Keras keeps of every loaded model goes with it.
 CALLS_PER_HELPER = 50
@@ -34,7 +34,8 @@ class ModelCalls:
         """function(*args) in the helper process; its exceptions are raised here."""
         with self._lock:
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=spawn_context(),
+                self._executor = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(),
+                                                     initializer=use_environment, initargs=(child_environment(),),
                                                      max_tasks_per_child=CALLS_PER_HELPER)
             executor = self._executor
         try:

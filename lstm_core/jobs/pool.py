@@ -1,4 +1,5 @@
-"""The local job engine: a pool of spawn-started worker processes fed from the run store's queue.
+"""The local job engine: a pool of worker processes (forked from a fork server that has imported TensorFlow:
+spawning.py) fed from the run store's queue.
 
 One dispatcher thread in the server owns the pool. It keeps one warm spare (a worker with TensorFlow imported,
 waiting) while fewer than `size` workers train, hands the oldest queued run to a free worker, replaces workers
@@ -22,7 +23,7 @@ from multiprocessing.connection import Connection, wait
 from lstm_core.compiled import shape_hint
 from lstm_core.config import RunConfig
 from lstm_core.jobs.engine_base import StoreEngine
-from lstm_core.jobs.spawning import spawn_context
+from lstm_core.jobs.spawning import child_environment, worker_context
 from lstm_core.jobs.worker import worker_main
 from lstm_core.limits import limit
 from lstm_core.store import RunStore
@@ -76,7 +77,7 @@ class LocalEngine(StoreEngine):
         self.spare = spare
         self.workers: list[Worker] = []
         self.replaced: list[dict] = []  # why each worker left: recycled (runs, memory) or died (signal)
-        self._context = spawn_context()
+        self._context = worker_context()
         self._wake_read, self._wake_write = self._context.Pipe(duplex=False)
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -217,12 +218,12 @@ class LocalEngine(StoreEngine):
             waiting += 1
 
     def _start_worker(self) -> Worker:
-        # A spawned process inherits this environment: keep TensorFlow's start-up chatter out of the server's log.
+        # The worker takes this environment: keep TensorFlow's start-up chatter out of the server's log.
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         parent_end, child_end = self._context.Pipe()
         warm = self._warm_setup() if self.warm_up else None
-        process = self._context.Process(target=worker_main, args=(str(self.store.home), child_end, warm),
-                                        name="lstm-playground-worker", daemon=True)
+        process = self._context.Process(target=worker_main, name="lstm-playground-worker", daemon=True,
+                                        args=(str(self.store.home), child_end, warm, child_environment()))
         process.start()
         child_end.close()
         worker = Worker(process, parent_end, started=time.monotonic())

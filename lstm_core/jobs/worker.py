@@ -1,16 +1,21 @@
-"""A training worker process: imports TensorFlow once, then trains the runs the dispatcher hands it, one at a time."""
+"""A training worker process: TensorFlow imported (by its fork server, or by itself when spawned), it trains the
+runs the dispatcher hands it, one at a time."""
 
 from __future__ import annotations
 
 import os
 
 
-def worker_main(home: str, connection, warm: dict | None = None) -> None:
-    """Entry point of a spawn-started worker. Messages in: ("run", run_id) or ("exit",); out: ("ready", pid) once
+def worker_main(home: str, connection, warm: dict | None = None, environment: dict | None = None) -> None:
+    """Entry point of a worker process. Messages in: ("run", run_id) or ("exit",); out: ("ready", pid) once
     warm, then ("done", run_id, rss_mb) after each run. `warm` is a run's setup (RunStore.setup) whose model is
-    traced and compiled before the worker says it is ready."""
+    traced and compiled before the worker says it is ready. `environment` is the server's when it asked for this
+    worker (spawning.py: a fork server's child would otherwise have the fork server's)."""
+    from lstm_core.jobs.spawning import use_environment
+
+    use_environment(environment)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras  # noqa: F401  the warm part: a Train click no longer pays TensorFlow's import
+    import keras  # noqa: F401  imported already by the fork server; a spawned worker pays it here, before ready
 
     from lstm_core.compiled import keep_compiled
     from lstm_core.jobs.execute import execute_run

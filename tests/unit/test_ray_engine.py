@@ -112,7 +112,7 @@ def test_the_servers_engine_is_the_ray_engine_when_the_variable_names_a_cluster(
 
 
 def test_a_cluster_out_of_reach_is_refused_with_sweep010_before_anything_is_queued(repo, tmp_path):
-    # Nothing listens there: Ray Client gives up after its own retries (about 30 s).
+    # Nothing listens there: the engine's first look finds no TCP answer, before Ray Client's own retries.
     env = {**os.environ, "PYTHONPATH": str(repo), "LSTM_PLAYGROUND_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "lstm_core", "sweep", "sample:noisy_seasonal", "--grid", "units=4,8",
                            "--epochs", "2", "--store", "--ray", "ray://127.0.0.1:9", "--json"],
@@ -121,6 +121,7 @@ def test_a_cluster_out_of_reach_is_refused_with_sweep010_before_anything_is_queu
     report = json.loads(done.stdout)
     [finding] = [f for f in report["findings"] if f["code"] == "SWEEP010"]
     assert finding["title"] == "The Ray cluster at ray://127.0.0.1:9 cannot be reached"
+    assert "nothing accepts connections at 127.0.0.1:9" in finding["detail"]
     assert "nothing was queued" in finding["detail"] and "Traceback" not in done.stderr
     assert RunStore(tmp_path).list_runs("cli") == [] and "runs" not in report
 
