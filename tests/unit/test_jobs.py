@@ -136,6 +136,25 @@ def test_workers_are_recycled_after_their_runs_and_above_the_memory_bound(tmp_pa
         pool.close()
 
 
+def test_a_worker_started_after_the_environment_changed_trains_under_the_new_limit(engine, monkeypatch, tmp_path):
+    """Workers fork from a fork server started long before (spawning.py): each still takes the server's environment
+    as it is when the worker starts, so an operator's limit applies to the next worker's runs."""
+    from lstm_core.jobs.spawning import worker_context
+
+    assert wait_for(engine.store, submit(engine), timeout=180) == "completed", "the fork server is running"
+    monkeypatch.setenv("LSTM_PLAYGROUND_MAX_TRAIN_SECONDS", "1")
+    pool = LocalEngine(RunStore(tmp_path / "home"), size=1, spare=False, warm_up=False)
+    try:
+        run_id = submit(pool, LONG.replace(early_stopping=False))
+        assert wait_for(pool.store, run_id, timeout=180) == "stopped_early"
+        record = pool.record(run_id)
+        assert "time limit of 1 s" in record.reason and 1 <= record.epochs < LONG.epochs
+        assert "LIMIT005" in {f.code for f in record.findings}
+    finally:
+        pool.close()
+    assert worker_context().get_start_method() == "forkserver"
+
+
 def test_a_run_deleted_while_it_trains_stops_and_leaves_nothing_behind(engine):
     run_id = submit(engine, LONG)
     until(lambda: engine.record(run_id).epochs >= 1, what="the first epoch")
