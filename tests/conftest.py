@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,11 +85,14 @@ def recorder() -> Recorder:
 
 @pytest.fixture(scope="session")
 def cli(repo):
-    """Runs `python -m lstm_core ARGS` as a user would, in a subprocess, and returns the finished process."""
+    """Runs `python -m lstm_core ARGS` as a user would and returns the finished process (returncode, stdout,
+    stderr). The process is forked with TensorFlow imported (tests/commandline.py); fresh=True starts a new
+    interpreter."""
+    from commandline import run_command
+
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(repo)}
 
-    def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "lstm_core", *map(str, args)], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=timeout)
+    def run(*args: str, timeout: float = 180, fresh: bool = False) -> subprocess.CompletedProcess:
+        return run_command(list(map(str, args)), repo, env, timeout, fresh=fresh)
 
     return run

@@ -209,19 +209,21 @@ class LocalEngine(StoreEngine):
         """Start workers so that one waits warm (or queued runs have one each), never more than `size` in all."""
         live = [w for w in self.workers if not w.retiring]
         waiting = sum(1 for w in live if w.idle)
-        queued = len(self._claimable(self.store))
-        spare = self.spare and (queued or time.monotonic() - self._last_assigned >= SPARE_DELAY_SECONDS)
-        wanted = queued + (1 if spare else 0)
+        claimable = self._claimable(self.store)
+        spare = self.spare and (claimable or time.monotonic() - self._last_assigned >= SPARE_DELAY_SECONDS)
+        wanted = len(claimable) + (1 if spare else 0)
         while waiting < wanted and len(live) < self.size:
-            worker = self._start_worker()
+            # A worker started for a queued run warms up on that run's setup, the one it is about to train (the
+            # newest run's is often another shape: a sweep's last); the spare on the newest run's.
+            worker = self._start_worker(claimable[waiting] if waiting < len(claimable) else None)
             live.append(worker)
             waiting += 1
 
-    def _start_worker(self) -> Worker:
+    def _start_worker(self, run_id: str | None = None) -> Worker:
         # The worker takes this environment: keep TensorFlow's start-up chatter out of the server's log.
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         parent_end, child_end = self._context.Pipe()
-        warm = self._warm_setup() if self.warm_up else None
+        warm = self._warm_setup(run_id) if self.warm_up else None
         process = self._context.Process(target=worker_main, name="lstm-playground-worker", daemon=True,
                                         args=(str(self.store.home), child_end, warm, child_environment()))
         process.start()
@@ -232,9 +234,10 @@ class LocalEngine(StoreEngine):
         self.workers.append(worker)
         return worker
 
-    def _warm_setup(self) -> dict:
-        """The newest run's setup, or on a new store the default sample's (what a first visitor trains)."""
-        newest = self.store.setup()
+    def _warm_setup(self, run_id: str | None = None) -> dict:
+        """This run's setup, else the newest run's, or on a new store the default sample's (what a first visitor
+        trains)."""
+        newest = self.store.setup(run_id) or self.store.setup()
         if newest is not None:
             return newest
         from lstm_core.tasks.forecast.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv

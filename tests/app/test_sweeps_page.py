@@ -164,7 +164,9 @@ def test_stop_sweep_cancels_the_queued_run_and_stops_the_training_ones(new_app):
     from lstm_core.store import RunStore
 
     at = new_app()
-    at.number_input(key="cfg.epochs").set_value(200).run()
+    # The server's most epochs: no run can end on its own while the second worker starts (a loaded machine once
+    # trained all 200 of the first run's epochs before the second run's first, and the third run took its place).
+    at.number_input(key="cfg.epochs").set_value(1000).run()
     at.checkbox(key="cfg.early_stopping").uncheck().run()
     at.selectbox(key=KEY + "setting1").set_value("units").run()
     at.text_input(key=KEY + "values1").set_value("4, 6, 8").run()
@@ -183,7 +185,7 @@ def test_stop_sweep_cancels_the_queued_run_and_stops_the_training_ones(new_app):
     assert not at.exception, at.exception
     state = wait_for_sweep(sweep_id)
     assert [run.status for run in state.runs] == ["stopped_early", "stopped_early", "cancelled"]
-    assert all(run.epochs < 200 for run in state.runs)
+    assert all(run.epochs < 1000 for run in state.runs)
     at.run()
     assert any(text.endswith("(the sweep was stopped)") for text in boxes(at)), boxes(at)
     table = next(frame.value for frame in at.dataframe if "findings" in frame.value.columns)

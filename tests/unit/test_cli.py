@@ -127,8 +127,9 @@ def test_train_prints_every_models_scale_free_metrics_as_text_and_why_one_is_mis
 
 def test_train_a_sample_writes_model_and_config(cli, tmp_path):
     out = tmp_path / "run"
+    # A new interpreter, as a user's shell starts it: the other tests' commands fork with TensorFlow imported.
     result = cli("train", "sample:noisy_seasonal", "--epochs", "2", "--units", "8", "--forecast-steps", "3",
-                 "--interval-level", "95", "--backtest", "1", "--json", "--out", out)
+                 "--interval-level", "95", "--backtest", "1", "--json", "--out", out, fresh=True)
     assert result.returncode == EXIT_OK, result.stdout + result.stderr
     report = report_of(result)
     assert report["stopped"] == "completed"

@@ -104,3 +104,20 @@ def test_a_new_worker_warms_up_for_the_newest_run_and_the_run_says_it_started_co
         assert not store.get(other).compiled_kept, "another shape is compiled for itself"
     finally:
         engine.close()
+
+
+def test_workers_started_for_queued_runs_warm_up_on_the_runs_they_will_train(tmp_path):
+    """A sweep's runs queue before any worker exists: each new worker compiles the shape of the queued run it is
+    started for (not the newest run's, which is the sweep's last and often another shape), so every run starts
+    compiled."""
+    store = RunStore(tmp_path / "home")
+    workspace = new_workspace_id()
+    shapes = [SMALL.replace(units=6), SMALL.replace(units=10)]
+    run_ids = [store.create_run(workspace, config, store.put_data(DATA), "noisy_seasonal.csv").key
+               for config in shapes]
+    engine = LocalEngine(store, size=2, spare=False)
+    try:
+        assert [wait_for(store, run_id, timeout=240) for run_id in run_ids] == ["completed", "completed"]
+        assert all(store.get(run_id).compiled_kept for run_id in run_ids), "each run found its shape compiled"
+    finally:
+        engine.close()
