@@ -80,8 +80,16 @@ def _shape_key(model, optimizer, compile_settings: dict) -> str:
     # Everything that shapes the compiled steps; the learning rate is a variable inside them, so it is left out.
     settings = {name: getattr(value, "__name__", value) for name, value in compile_settings.items()}
     optimizer_config = {k: v for k, v in optimizer.get_config().items() if k not in ("learning_rate", "name")}
-    return json.dumps({"model": model.get_config(), "optimizer": [type(optimizer).__name__, optimizer_config],
-                       "compile": settings}, sort_keys=True, default=repr)
+    config = model.get_config()
+    key = json.dumps({"model": config, "optimizer": [type(optimizer).__name__, optimizer_config],
+                      "compile": settings}, sort_keys=True, default=repr)
+    # Keras numbers the layers it names itself per process ("not_equal", then "not_equal_1": a classifier's mask
+    # ops): a name is the layer's place, so that a second model of the same shape has the same key.
+    names = [layer.get("name") for layer in config.get("layers", []) if isinstance(layer, dict)]
+    for place, name in enumerate(names):
+        if isinstance(name, str):
+            key = key.replace(json.dumps(name), json.dumps(f"layer {place}"))
+    return key
 
 
 def _start_from(model, fresh, optimizer) -> None:

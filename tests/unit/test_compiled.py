@@ -64,6 +64,29 @@ def test_the_gradient_probe_leaves_the_dropout_masks_of_the_run_alone():
     assert len(hub.probes) == config.epochs and state.history == without.history
 
 
+def test_a_masked_classifier_is_kept_too_though_keras_numbers_its_mask_ops(kept):
+    """A sequence classifier's mask ops are layers Keras names itself, numbered per process ("not_equal",
+    "not_equal_1"): the second model of the same shape must still find the first."""
+    from lstm_core.jobs.tasks import prepare_from, runner_for_task
+    from lstm_core.tasks.sequences.samples import CLASSIFICATION_SAMPLES, classification_sample_csv
+
+    sample = CLASSIFICATION_SAMPLES["gestures"]
+
+    def run(learning_rate: float):
+        config = sample.config(units=8, epochs=2, early_stopping=False, learning_rate=learning_rate)
+        ready = prepare_from("csv", classification_sample_csv("gestures"), "gestures.csv", config)
+        assert ready.windows.model_options.get("mask_value") is not None, "the sample's sequences are masked"
+        return runner_for_task(ready, ticks=False).run()
+
+    keep_compiled(0)
+    alone = run(1e-3)
+    keep_compiled(2)
+    first = run(1e-2)
+    again = run(1e-3)
+    assert not first.compiled_kept and again.compiled_kept and again.model is first.model
+    assert again.history == alone.history, "it trains as a fresh model would"
+
+
 def test_another_shape_gets_its_own_model_and_the_oldest_goes_beyond_the_bound(kept):
     first = train(prepared(SMALL), jit_compile=False).model
     wider = train(prepared(SMALL.replace(units=16)), jit_compile=False).model
