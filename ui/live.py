@@ -18,6 +18,8 @@ from .findings import plain
 # Streamlit runs a full garbage collection after every rerun, fragments included; with no TensorFlow in the page's
 # process that costs little, and training runs in other processes.
 LIVE_SECONDS = 1.0
+# How often the last second of a run is looked at.
+END_POLL_SECONDS = 0.1
 ICONS = {"error": "⛔", "warning": "⚠️", "info": "ℹ️"}
 
 
@@ -41,6 +43,20 @@ def _live(run_id: str, where: str, extra) -> None:
         _training(record, where)
     if extra is not None:
         extra(record)
+    if record.status == "running" and seconds_left(record) < LIVE_SECONDS and _ends_within(run_id, LIVE_SECONDS):
+        # A run about to end is watched closely: its results are drawn as soon as they are stored, not up to a
+        # whole timer tick later.
+        st.rerun(scope="app")
+
+
+def _ends_within(run_id: str, seconds: float) -> bool:
+    store, deadline = engine().store, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        record = store.get(run_id)
+        if record is None or not record.active:
+            return True
+        time.sleep(END_POLL_SECONDS)
+    return False
 
 
 def _queued(record, where: str) -> None:
@@ -70,18 +86,30 @@ def _training(record, where: str) -> None:
                                    for f in runtime))
 
 
-def progress_of(record) -> tuple[float, str]:
-    """(share done, "Epoch 4/30 · loss 0.12 · 5 s · about 30 s left") from the run's stored progress."""
+def seconds_left(record) -> float:
+    """The training's seconds left, from its progress so far (infinite before the first epoch or tick)."""
+    done, elapsed = _done(record)
+    return elapsed / done * (1 - done) if done > 0 else float("inf")
+
+
+def _done(record) -> tuple[float, float]:
     planned = max(record.planned_epochs, 1)
     progress = record.progress or {}
     elapsed = progress.get("elapsed") or (time.time() - record.started if record.started else 0.0)
-    if not record.epochs and not progress:
-        return 0.0, f"Run #{record.id}: building and compiling the model (the first epoch includes compilation)…"
     if progress.get("step") and record.steps:
         done = (progress["epoch"] - 1 + min(progress["step"] / record.steps, 1.0)) / planned
     else:
         done = record.epochs / planned
-    done = min(max(done, 0.0), 1.0)
+    return min(max(done, 0.0), 1.0), elapsed
+
+
+def progress_of(record) -> tuple[float, str]:
+    """(share done, "Epoch 4/30 · loss 0.12 · 5 s · about 30 s left") from the run's stored progress."""
+    planned = max(record.planned_epochs, 1)
+    progress = record.progress or {}
+    if not record.epochs and not progress:
+        return 0.0, f"Run #{record.id}: building and compiling the model (the first epoch includes compilation)…"
+    done, elapsed = _done(record)
     loss = f" · loss {record.history['loss'][-1]:.4g}" if record.epochs else ""
     eta = f" · about {elapsed / done * (1 - done):.0f} s left" if done > 0.02 else ""
     stopping = " · stopping…" if record.stop_requested else ""

@@ -39,3 +39,20 @@ def test_labels_far_apart_share_the_top_row_and_long_runs_get_whole_epoch_ticks(
 def test_the_live_chart_spans_the_epochs_planned():
     layout = spec(loss_chart({"loss": [0.5, 0.4]}, epochs=30))["layout"]
     assert layout["xaxis"]["range"] == [0.5, 30.5] and layout["xaxis"]["dtick"] == 5
+
+
+def test_the_live_view_reads_the_time_left_from_the_stored_progress():
+    """What decides whether the live view watches a run's last second closely (ui/live.py)."""
+    import math
+
+    from lstm_core.config import RunConfig
+    from lstm_core.runs import RunRecord
+    from ui.live import progress_of, seconds_left
+
+    record = RunRecord(id=4, name="#4", config=RunConfig(), data_id="d", data_name="d.csv", status="running",
+                       planned_epochs=10, steps=20, started=0.0)
+    assert math.isinf(seconds_left(record)) and progress_of(record)[0] == 0.0, "nothing done: no estimate"
+    record.progress = {"epoch": 6, "step": 10, "elapsed": 5.5}  # half of epoch 6: 5.5 of 10 epochs in 5.5 s
+    assert seconds_left(record) == 4.5
+    done, text = progress_of(record)
+    assert done == 0.55 and text == "Run #4 · epoch 6/10 · 6 s · about 4 s left"
