@@ -188,12 +188,17 @@ class LocalEngine(StoreEngine):
         free = [w for w in self.workers if w.ready and w.idle]
         if not free:
             return
+        starting = [w for w in self.workers if not w.ready and w.idle]
         for run_id in self._claimable(store):
             if not free:
                 return
             hint = shape_hint(store.setup(run_id))
-            # A worker that keeps this shape compiled starts the run at steady speed.
-            worker = next((w for w in free if hint in w.shapes), free[0])
+            # A worker that keeps this shape compiled starts the run at steady speed. One still warming up on it
+            # (started for this run) is waited for: another would have to compile the shape all over again.
+            worker = next((w for w in free if hint in w.shapes), None)
+            if worker is None and any(hint in w.shapes for w in starting):
+                continue
+            worker = worker or free[0]
             if store.claim(run_id, worker.process.pid):
                 worker.run_id = run_id
                 worker.kept(hint)

@@ -243,8 +243,10 @@ def test_pressing_train_again_during_a_run_keeps_the_first(app):
     from lstm_core.jobs import wait_for
     from lstm_core.store import RunStore
 
-    settings(app, epochs=200, units=4)
-    app.checkbox(key="cfg.early_stopping").set_value(False)  # it must still train when the second run has ended
+    # The server's most epochs: it must still train when the second run has ended, however slow the machine (a loaded
+    # one once finished 200 epochs while the second run waited for a worker).
+    settings(app, epochs=1000, units=4)
+    app.checkbox(key="cfg.early_stopping").set_value(False)
     app.button(key="train").click().run()
     first = app.session_state["shown_run"]
     settings(app, epochs=1)
