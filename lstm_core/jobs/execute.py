@@ -63,10 +63,13 @@ class StoreWriter:
 class StopWatcher:
     """A thread that turns a stop row in the store into the runner's stop flag, whoever wrote the row."""
 
-    def __init__(self, store: RunStore, run_id: str, runner):
+    def __init__(self, store: RunStore, run_id: str, runner, server: int | None = None):
         self.store, self.run_id, self.runner = store, run_id, runner
-        # A worker whose server died (killed, crashed) is adopted by another process: its run stops, keeping its epochs.
-        self.parent = os.getppid()
+        # A worker whose server died (killed, crashed) stops its run, keeping its epochs. A pool's worker is told the
+        # server's pid (its parent is the fork server, which outlives the server while workers hold its socket);
+        # elsewhere the process that started this one is the one watched.
+        self.server = server or os.getppid()
+        self.server_started = _started(self.server)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, name=f"stop-watch-{run_id}", daemon=True)
 
@@ -78,6 +81,16 @@ class StopWatcher:
         self._done.set()
         self._thread.join(timeout=5)
 
+    def _server_alive(self) -> bool:
+        try:
+            os.kill(self.server, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        # A pid taken by a new process since has another start time.
+        return _started(self.server) == self.server_started
+
     def _watch(self) -> None:
         # Its own store: sqlite3 connections stay in the thread that opened them.
         store = RunStore(self.store.home)
@@ -85,16 +98,17 @@ class StopWatcher:
             reason = store.stop_reason(self.run_id)
             if reason is None and store.status(self.run_id) is None:
                 reason = DELETED
-            if reason is None and os.getppid() != self.parent:
+            if reason is None and not self._server_alive():
                 reason = SERVER_STOPPED
             if reason:
                 self.runner.request_stop(reason)
                 return
 
 
-def execute_run(store: RunStore, run_id: str) -> str:
+def execute_run(store: RunStore, run_id: str, server: int | None = None) -> str:
     """Train a claimed run to its end and record everything; returns its final status. Never raises for a run
-    that fails: the failure is the run's status, reason and finding."""
+    that fails: the failure is the run's status, reason and finding. `server`: the pid whose end stops the run
+    (default: this process's parent)."""
     record = store.get(run_id)
     if record is None or record.status != "running":
         return record.status if record else "missing"
@@ -110,19 +124,20 @@ def execute_run(store: RunStore, run_id: str) -> str:
         store.fail(run_id, "the checks found errors in the data or settings")
         return "error"
     try:
-        state = train_recorded(store, run_id, prepared)
+        state = train_recorded(store, run_id, prepared, server=server)
     except Exception as exc:  # TensorFlow's errors become the run's finding
         store.fail(run_id, "training failed", translate(exc, area="training"))
         return "error"
     return _finish(store, run_id, prepared, state)
 
 
-def train_recorded(store: RunStore, run_id: str, prepared, listeners=(), ticks: bool = True):
+def train_recorded(store: RunStore, run_id: str, prepared, listeners=(), ticks: bool = True,
+                   server: int | None = None):
     """Train a claimed run in this process: its events go to the store as they happen and a stop row stops it.
     The worker's path and the CLI's (`train --store`); returns the RunState."""
     runner = runner_for_task(prepared, ticks=ticks, listeners=listeners)
     runner.listeners.append(StoreWriter(store, run_id, runner))
-    with StopWatcher(store, run_id, runner):
+    with StopWatcher(store, run_id, runner, server):
         return runner.run()
 
 
@@ -154,6 +169,15 @@ def record_end(store: RunStore, run_id: str, prepared, state, report) -> str:
         reason = f"{reason} after {state.epochs_done} epoch(s)"
     store.finish(run_id, state.status, reason, state.best_epoch, state.jit_compile, metrics, verdict)
     return state.status
+
+
+def _started(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux /proc), None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
 
 
 def wait_for(store: RunStore, run_id: str, timeout: float = 300.0, poll: float = 0.2) -> str:

@@ -230,7 +230,7 @@ class LocalEngine(StoreEngine):
         parent_end, child_end = self._context.Pipe()
         warm = self._warm_setup(run_id) if self.warm_up else None
         process = self._context.Process(target=worker_main, name="lstm-playground-worker", daemon=True,
-                                        args=(str(self.store.home), child_end, warm, child_environment()))
+                                        args=(str(self.store.home), child_end, warm, child_environment(), os.getpid()))
         process.start()
         child_end.close()
         worker = Worker(process, parent_end, started=time.monotonic())

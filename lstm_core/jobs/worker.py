@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 
 
-def worker_main(home: str, connection, warm: dict | None = None, environment: dict | None = None) -> None:
+def worker_main(home: str, connection, warm: dict | None = None, environment: dict | None = None,
+                server: int | None = None) -> None:
     """Entry point of a worker process. Messages in: ("run", run_id) or ("exit",); out: ("ready", pid) once
     warm, then ("done", run_id, rss_mb) after each run. `warm` is a run's setup (RunStore.setup) whose model is
     traced and compiled before the worker says it is ready. `environment` is the server's when it asked for this
-    worker (spawning.py: a fork server's child would otherwise have the fork server's)."""
+    worker (spawning.py: a fork server's child would otherwise have the fork server's); `server` its pid: a run
+    stops, keeping its epochs, when that process is gone."""
     from lstm_core.jobs.spawning import use_environment
 
     use_environment(environment)
@@ -35,7 +37,7 @@ def worker_main(home: str, connection, warm: dict | None = None, environment: di
             return
         run_id = message[1]
         try:
-            execute_run(store, run_id)
+            execute_run(store, run_id, server)
         except Exception as exc:  # execute_run records its own failures; this is the last net
             store.fail(run_id, f"the training process failed: {type(exc).__name__}: {exc}")
         try:

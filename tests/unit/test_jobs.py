@@ -1,4 +1,4 @@
-"""The job engine with real spawn-started worker processes: submit, live events, stop, queue, crashes, recycling."""
+"""The job engine with real worker processes: submit, live events, stop, queue, crashes, recycling."""
 
 from __future__ import annotations
 
@@ -201,3 +201,36 @@ def test_a_server_left_running_prunes_its_store_as_it_goes(tmp_path, monkeypatch
         assert [r.key for r in store.list_runs(WS)] == keys[2:]
     finally:
         engine.close()
+
+
+SERVER = """
+import sys, time
+from lstm_core.config import RunConfig
+from lstm_core.jobs import LocalEngine
+from lstm_core.store import RunStore
+from lstm_core.tasks.forecast.samples import sample_csv
+
+engine = LocalEngine(RunStore(sys.argv[1]), size=1, warm_up=False)
+config = RunConfig(target="value", season=24, units=4, timesteps=12, epochs=1000, early_stopping=False)
+print(engine.submit("server", config, sample_csv("noisy_seasonal"), "noisy_seasonal.csv", "csv"), flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_server_killed_mid_run_leaves_a_stopped_run_with_its_epochs(repo, tmp_path):
+    """A crashed server's worker (forked from the fork server, which outlives the server while workers hold its
+    socket) notices the server is gone, stops its run and still saves what it trained."""
+    home = tmp_path / "home"
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(home)], cwd=repo, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(repo)})
+    try:
+        run_id = server.stdout.readline().strip()
+        store = RunStore(home)
+        until(lambda: store.get(run_id).epochs >= 2, 180, "two epochs")
+    finally:
+        server.send_signal(signal.SIGKILL)  # a crash: no shutdown of any kind
+        server.wait(timeout=30)
+    status = until(lambda: (s := store.status(run_id)) not in ("queued", "running") and s, 60, "the run's end")
+    record = store.get(run_id)
+    assert status == "stopped_early" and record.reason.startswith("the server stopped during training after ")
+    assert 2 <= record.epochs < 1000 and "model.keras" in store.artifact_names(run_id), "it keeps what it trained"

@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+from commandline import run_command
 from waiting import until
 
 ray = pytest.importorskip("ray", reason="the Ray extra (requirements-ray.txt) is not installed")
@@ -79,9 +80,8 @@ def test_stop_ends_a_run_on_the_cluster_and_keeps_its_curve(engine):
 
 def test_the_cli_sweeps_on_a_cluster_it_did_not_start(cluster, repo, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(repo), "LSTM_PLAYGROUND_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-m", "lstm_core", "sweep", "sample:noisy_seasonal", "--grid", "units=4,8",
-                           "--epochs", "2", "--timesteps", "12", "--ray", cluster, "--json"],
-                          cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    done = run_command(["sweep", "sample:noisy_seasonal", "--grid", "units=4,8", "--epochs", "2", "--timesteps", "12",
+                        "--ray", cluster, "--json"], repo, env, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert [run["status"] for run in report["runs"]] == ["completed", "completed"]
@@ -114,9 +114,8 @@ def test_the_servers_engine_is_the_ray_engine_when_the_variable_names_a_cluster(
 def test_a_cluster_out_of_reach_is_refused_with_sweep010_before_anything_is_queued(repo, tmp_path):
     # Nothing listens there: the engine's first look finds no TCP answer, before Ray Client's own retries.
     env = {**os.environ, "PYTHONPATH": str(repo), "LSTM_PLAYGROUND_HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "lstm_core", "sweep", "sample:noisy_seasonal", "--grid", "units=4,8",
-                           "--epochs", "2", "--store", "--ray", "ray://127.0.0.1:9", "--json"],
-                          cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    done = run_command(["sweep", "sample:noisy_seasonal", "--grid", "units=4,8", "--epochs", "2", "--store", "--ray",
+                        "ray://127.0.0.1:9", "--json"], repo, env, timeout=300)
     assert done.returncode == 2, done.stdout[-2000:] + done.stderr[-2000:]
     report = json.loads(done.stdout)
     [finding] = [f for f in report["findings"] if f["code"] == "SWEEP010"]

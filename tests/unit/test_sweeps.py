@@ -1,5 +1,5 @@
 """Sweeps: reading grids, refusing bad ones with a finding each (nothing trained), a real learning-rate sweep through
-real spawn-started workers, stopping a sweep, the summary's words, the CLI, and an older store file."""
+real worker processes, stopping a sweep, the summary's words, the CLI, and an older store file."""
 
 from __future__ import annotations
 
