@@ -12,7 +12,8 @@ import os
 import threading
 
 from lstm_core.jobs.execute import execute_run, wait_for
-from lstm_core.jobs.pool import LocalEngine, describe_exit
+from lstm_core.jobs.pool import LocalEngine
+from lstm_core.jobs.processes import describe_exit
 from lstm_core.jobs.tasks import prepare_from, reader_for
 
 RAY_VARIABLE = "LSTM_PLAYGROUND_RAY_ADDRESS"

@@ -9,6 +9,7 @@ import time
 
 from lstm_core.errors import translate
 from lstm_core.findings import has_errors
+from lstm_core.jobs.processes import started_at
 from lstm_core.jobs.tasks import (
     evaluate_task,
     prepare_from,
@@ -69,7 +70,7 @@ class StopWatcher:
         # server's pid (its parent is the fork server, which outlives the server while workers hold its socket);
         # elsewhere the process that started this one is the one watched.
         self.server = server or os.getppid()
-        self.server_started = _started(self.server)
+        self.server_started = started_at(self.server)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, name=f"stop-watch-{run_id}", daemon=True)
 
@@ -89,7 +90,7 @@ class StopWatcher:
         except PermissionError:
             pass
         # A pid taken by a new process since has another start time.
-        return _started(self.server) == self.server_started
+        return started_at(self.server) == self.server_started
 
     def _watch(self) -> None:
         # Its own store: sqlite3 connections stay in the thread that opened them.
@@ -169,15 +170,6 @@ def record_end(store: RunStore, run_id: str, prepared, state, report) -> str:
         reason = f"{reason} after {state.epochs_done} epoch(s)"
     store.finish(run_id, state.status, reason, state.best_epoch, state.jit_compile, metrics, verdict)
     return state.status
-
-
-def _started(pid: int) -> str | None:
-    """The process's start time in clock ticks since boot (Linux /proc), None where it cannot be read."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return None
 
 
 def wait_for(store: RunStore, run_id: str, timeout: float = 300.0, poll: float = 0.2) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 from lstm_core.compiled import shape_hint
 from lstm_core.config import RunConfig
 from lstm_core.jobs.engine_base import StoreEngine
+from lstm_core.jobs.processes import describe_exit, trainer_alive
 from lstm_core.jobs.spawning import child_environment, worker_context
 from lstm_core.jobs.worker import worker_main
 from lstm_core.limits import limit
@@ -82,7 +82,7 @@ class LocalEngine(StoreEngine):
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._last_assigned = 0.0
-        store.recover(_pid_alive)
+        store.recover(trainer_alive)
         store.prune()
         self._pruned = time.monotonic()
         self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-dispatcher", daemon=True)
@@ -253,20 +253,6 @@ class LocalEngine(StoreEngine):
                 "data_name": f"{DEFAULT_SAMPLE}.csv", "config": config.to_dict()}
 
 
-def describe_exit(code: int | None) -> str:
-    """"signal 9 (SIGKILL; the system may have run out of memory)" or "exit code 1"."""
-    if code is None:
-        return "unknown cause"
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = "unknown signal"
-        hint = "; the system may have run out of memory" if -code == signal.SIGKILL else ""
-        return f"signal {-code} ({name}{hint})"
-    return f"exit code {code}"
-
-
 def _send(connection: Connection, message) -> None:
     # The other end may be gone; the dispatcher notices through the process sentinel.
     with contextlib.suppress(OSError, ValueError):
@@ -279,25 +265,3 @@ def _drain(connection: Connection) -> None:
             connection.recv()
         except (EOFError, OSError):
             return
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A pid reused by another process after a restart would look alive; workers are never that old.
-    return _is_trainer(pid)
-
-
-def _is_trainer(pid: int) -> bool:
-    """A pool worker, a `python -m lstm_core train --store` recording its own run (the CLI trains in-process), or a
-    server whose Ray engine holds runs training on a cluster."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            command = cmdline.read()
-    except OSError:
-        return True
-    return any(mark in command for mark in (b"multiprocessing", b"lstm_core", b"streamlit"))

@@ -21,7 +21,8 @@ from pathlib import Path
 import ray
 
 from lstm_core.jobs.engine_base import StoreEngine
-from lstm_core.jobs.pool import POLL_SECONDS, PRUNE_SECONDS, _pid_alive
+from lstm_core.jobs.pool import POLL_SECONDS, PRUNE_SECONDS
+from lstm_core.jobs.processes import trainer_alive
 from lstm_core.jobs.ray_task import Mailbox, train_on_ray
 from lstm_core.limits import limit
 from lstm_core.store import RunStore
@@ -60,7 +61,7 @@ class RayEngine(StoreEngine):
         self._connected = threading.Event()
         self._ever_connected = False
         self.connect_error: str | None = None  # why the first connection failed, when it did
-        store.recover(_pid_alive)
+        store.recover(trainer_alive)
         store.prune()
         self._pruned = time.monotonic()
         self._generation = 0
