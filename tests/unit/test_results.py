@@ -227,6 +227,6 @@ def test_the_verdict_names_ets_and_says_plainly_when_it_beat_the_lstm():
         entry["mase"] = entry["mae"] / 2
     sentence = verdict_sentence(scores)
     assert sentence.startswith("ETS, the classical baseline, beat the LSTM by 50.0 % in MASE")
-    assert "MASE 1 vs 0.5" in sentence
+    assert "(MASE: LSTM 1, ETS 0.5; MAE: LSTM 2, ETS 1)" in sentence, "each number says whose it is"
     won = verdict_sentence(metrics(0.5, persistence=3.0, ets=1.0))
     assert won.startswith("The LSTM beat the best baseline (ETS) by 50.0 % in MAE")

@@ -170,7 +170,7 @@ def verdict_sentence(metrics: dict) -> str:
         return f"The {label} baseline is exact on the test part (MAE {best['mae']:.2g}); nothing can beat it."
     change = (best["mae"] - model_mae) / best["mae"] * 100
     unit = "MASE" if metrics["model"].get("mase") is not None else "MAE"
-    scores = _scores(metrics["model"], best)
+    scores = _scores(metrics["model"], best, label)
     if change > 0.5:
         return f"The LSTM beat the best {kind} ({label}) by {change:.1f} % in {unit} on the test part ({scores})."
     if change >= -0.5:
@@ -185,10 +185,11 @@ def verdict_sentence(metrics: dict) -> str:
             f"({scores}). Try more epochs, more units, or a longer window.")
 
 
-def _scores(model: dict, best: dict) -> str:
-    text = f"MAE {model['mae']:.4g} vs {best['mae']:.4g}"
+def _scores(model: dict, best: dict, label: str) -> str:
+    """"MASE: LSTM 0.773, ETS 0.745; MAE: LSTM 0.2093, ETS 0.2018": each number says whose it is."""
+    text = f"MAE: LSTM {model['mae']:.4g}, {label} {best['mae']:.4g}"
     if model.get("mase") is not None and best.get("mase") is not None:
-        text = f"MASE {model['mase']:.3g} vs {best['mase']:.3g}; " + text
+        text = f"MASE: LSTM {model['mase']:.3g}, {label} {best['mase']:.3g}; " + text
     return text
 
 
