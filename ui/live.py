@@ -52,8 +52,7 @@ def _live(run_id: str, where: str, extra) -> None:
 def _ends_within(run_id: str, seconds: float) -> bool:
     store, deadline = engine().store, time.monotonic() + seconds
     while time.monotonic() < deadline:
-        record = store.get(run_id)
-        if record is None or not record.active:
+        if store.status(run_id) not in ("queued", "running"):  # ended, or deleted (None)
             return True
         time.sleep(END_POLL_SECONDS)
     return False
@@ -111,7 +110,7 @@ def progress_of(record) -> tuple[float, str]:
         return 0.0, f"Run #{record.id}: building and compiling the model (the first epoch includes compilation)…"
     done, elapsed = _done(record)
     loss = f" · loss {record.history['loss'][-1]:.4g}" if record.epochs else ""
-    eta = f" · about {elapsed / done * (1 - done):.0f} s left" if done > 0.02 else ""
+    eta = f" · about {seconds_left(record):.0f} s left" if done > 0.02 else ""
     stopping = " · stopping…" if record.stop_requested else ""
     epoch = min(progress.get("epoch") or record.epochs, planned)
     return done, f"Run #{record.id} · epoch {epoch}/{planned}{loss} · {elapsed:.0f} s{eta}{stopping}"

@@ -9,7 +9,7 @@ import time
 
 from lstm_core.errors import translate
 from lstm_core.findings import has_errors
-from lstm_core.jobs.processes import started_at
+from lstm_core.jobs.processes import started_at, still_running
 from lstm_core.jobs.tasks import (
     evaluate_task,
     prepare_from,
@@ -82,16 +82,6 @@ class StopWatcher:
         self._done.set()
         self._thread.join(timeout=5)
 
-    def _server_alive(self) -> bool:
-        try:
-            os.kill(self.server, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass
-        # A pid taken by a new process since has another start time.
-        return started_at(self.server) == self.server_started
-
     def _watch(self) -> None:
         # Its own store: sqlite3 connections stay in the thread that opened them.
         store = RunStore(self.store.home)
@@ -99,7 +89,7 @@ class StopWatcher:
             reason = store.stop_reason(self.run_id)
             if reason is None and store.status(self.run_id) is None:
                 reason = DELETED
-            if reason is None and not self._server_alive():
+            if reason is None and not still_running(self.server, self.server_started):
                 reason = SERVER_STOPPED
             if reason:
                 self.runner.request_stop(reason)

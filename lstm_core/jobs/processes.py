@@ -30,16 +30,26 @@ def started_at(pid: int) -> str | None:
         return None
 
 
+def still_running(pid: int, started: str | None) -> bool:
+    """Whether the process `pid` that started at `started` (started_at) is still there: a pid taken by a new process
+    since has another start time."""
+    return _exists(pid) and started_at(pid) == started
+
+
 def trainer_alive(pid: int) -> bool:
     """Whether the process that claimed a run (its worker_pid in the store) still lives and is one of ours."""
+    # A pid reused by another process after a restart would look alive; workers are never that old.
+    return _exists(pid) and _is_trainer(pid)
+
+
+def _exists(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    # A pid reused by another process after a restart would look alive; workers are never that old.
-    return _is_trainer(pid)
+        pass  # someone else's process, but one
+    return True
 
 
 def _is_trainer(pid: int) -> bool:

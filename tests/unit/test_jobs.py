@@ -234,3 +234,14 @@ def test_a_server_killed_mid_run_leaves_a_stopped_run_with_its_epochs(repo, tmp_
     record = store.get(run_id)
     assert status == "stopped_early" and record.reason.startswith("the server stopped during training after ")
     assert 2 <= record.epochs < 1000 and "model.keras" in store.artifact_names(run_id), "it keeps what it trained"
+
+
+def test_a_process_counts_as_still_running_only_with_its_own_start_time():
+    from lstm_core.jobs.processes import started_at, still_running
+
+    me = os.getpid()
+    assert still_running(me, started_at(me))
+    assert not still_running(me, "0"), "a pid taken by another process since is not the one watched"
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    assert not still_running(ended.pid, started_at(me))
