@@ -26,8 +26,10 @@ def runner_for(prepared, listeners=(), ticks: bool = False, monitors: bool = Tru
     return runner
 
 
-def train(prepared, listeners=(), monitors: bool = True, jit_compile: bool = True):
-    return runner_for(prepared, listeners, monitors=monitors, jit_compile=jit_compile).run()
+def train(prepared, listeners=(), monitors: bool = True, jit_compile: bool | None = None):
+    """Train a prepared run as the page does; jit_compile None: XLA when the run is long enough to pay for it."""
+    jit = worth_compiling(prepared) if jit_compile is None else jit_compile
+    return runner_for(prepared, listeners, monitors=monitors, jit_compile=jit).run()
 
 
 def worth_compiling(prepared) -> bool:

@@ -51,7 +51,7 @@ def test_padding_with_masking_trains_exactly_like_no_padding(equal_length_runs):
 
 def test_masking_runs_under_xla_without_the_fallback(equal_length_runs):
     prepared, plain_state = equal_length_runs["pre"]
-    state = train_classifier(prepared)
+    state = train_classifier(prepared, jit_compile=True)
     # The runner falls back to jit_compile=False when XLA refuses a model; a masked LSTM needs no fallback.
     assert state.status == "completed" and state.jit_compile is True
     assert state.model.get_layer("padding_mask").mask_value == prepared.windows.pad_value

@@ -18,7 +18,7 @@ from lstm_core.tasks.sequences.shaping import pad_sequences
 PREDICT_BATCH = 256
 
 
-def train_classifier(prepared: ClassPrepared, listeners=(), jit_compile: bool = True, monitors: bool = True):
+def train_classifier(prepared: ClassPrepared, listeners=(), jit_compile: bool | None = None, monitors: bool = True):
     """Fit with the same Runner and monitors as a forecast (events, stop flag, XLA fallback); returns its RunState."""
     from lstm_core.windowed import train
 
