@@ -58,6 +58,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/first_point.py
 	$(BIN)/python bench/compile_once.py
 	$(BIN)/python bench/worker_start.py
+	$(BIN)/python bench/validation_cost.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/sweep_speed.py
 

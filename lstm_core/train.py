@@ -17,6 +17,7 @@ from lstm_core.config import RunConfig
 from lstm_core.findings import Finding
 from lstm_core.limits import how_to_change, limit
 from lstm_core.model import build_model, compile_model
+from lstm_core.validation import validating
 
 Listener = Callable[[str, dict], None]
 # Seconds between "tick" events inside an epoch: often enough for a progress bar, rare enough to cost nothing.
@@ -90,9 +91,11 @@ class Runner:
         self._build()
         state.status = "running"
         x_train, y_train = contiguous(w.x_train), contiguous(w.y_train)
-        validation = (contiguous(w.x_val), contiguous(w.y_val)) if len(w.x_val) else None
-        callbacks = [_emitter(self)]
-        if config.early_stopping and validation is not None:
+        validated = len(w.x_val) > 0
+        # Validation first: the emitter and early stopping read its val_loss from the epoch's logs.
+        callbacks = [validating(contiguous(w.x_val), contiguous(w.y_val))] if validated else []
+        callbacks.append(_emitter(self))
+        if config.early_stopping and validated:
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=config.patience,
                                                            restore_best_weights=True))
         self.emit("start", {"epochs": config.epochs, "steps": math.ceil(len(x_train) / config.batch_size),
@@ -101,7 +104,7 @@ class Runner:
         def fit() -> None:
             # A fresh order generator per fit: a retry without XLA replays the same batches from the first epoch.
             batches, follow_epochs = shuffled_batches(x_train, y_train, config.batch_size, config.seed)
-            state.model.fit(self.halting(batches), epochs=config.epochs, validation_data=validation, verbose=0,
+            state.model.fit(self.halting(batches), epochs=config.epochs, verbose=0,
                             callbacks=[follow_epochs, *callbacks], shuffle=False)  # the dataset shuffles itself
 
         self._fit_or_retry(fit)
@@ -159,7 +162,7 @@ class Runner:
     def _finish(self, callbacks) -> None:
         state = self.state
         if state.status == "running":
-            stopped_by_patience = any(getattr(c, "stopped_epoch", 0) for c in callbacks[1:])
+            stopped_by_patience = any(getattr(c, "stopped_epoch", 0) for c in callbacks)
             if self._stop_reason:
                 state.status, state.reason = "stopped_early", self._stop_reason
             elif stopped_by_patience:

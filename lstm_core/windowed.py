@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 
+from lstm_core.validation import VALIDATION_BATCH
+
 # XLA compiles for ~3 s more than a plain trace before the first epoch and then runs each step about twice as
 # fast (default sample, cold worker: whole fit 7.8 s with it vs 8.2 s without; 0.12 vs 0.22 s an epoch). Below
 # this much work (training windows × epochs × timesteps) a run ends sooner without it. A worker that keeps the
 # shape compiled (compiled.py) pays neither; the choice still depends on the run alone, so the same settings
 # always train the same way.
 XLA_MIN_WORK = 500_000
-# Keras validates in batches of 32 when fit gets no validation batch size.
-VALIDATION_BATCH = 32
 
 
 def runner_for(prepared, listeners=(), ticks: bool = False, monitors: bool = True, jit_compile: bool = True):

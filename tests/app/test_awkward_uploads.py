@@ -63,7 +63,8 @@ def test_a_run_beyond_the_pool_is_queued_with_its_place_and_can_be_cancelled(app
     from lstm_core.store import new_workspace_id
 
     pool, others = engine(), new_workspace_id()
-    busy = RunConfig(target="value", season=24, units=4, epochs=500, timesteps=24)
+    # No early stopping: the other users' runs hold the workers until they are stopped.
+    busy = RunConfig(target="value", season=24, units=4, epochs=500, timesteps=24, early_stopping=False)
     theirs = [pool.submit(others, busy, sample_csv("noisy_seasonal"), "noisy_seasonal.csv", "csv")
               for _ in range(pool.size)]
     try:

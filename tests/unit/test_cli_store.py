@@ -54,8 +54,9 @@ def trainings(lstm):
                                 "--json"),
                "text": lstm("train", "sample:customer_messages", "--units", "8", "--epochs", "2", "--store",
                             "--json"),
+               # No early stopping: the run must still be training when `stop` reaches it.
                "long": lstm("train", "sample:noisy_seasonal", "--units", "8", "--epochs", "300", "--store",
-                            "--json")}
+                            "--no-early-stopping", "--json")}
     yield started
     for process in started.values():
         if process.poll() is None:
