@@ -13,6 +13,7 @@ from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.data import load_csv  # noqa: E402
 from lstm_core.findings import ProblemError  # noqa: E402
 from lstm_core.lab import SCENARIOS, SWEEP_SCENARIOS, Scenario, SweepScenario  # noqa: E402
+from lstm_core.sweeps.grid import show_value  # noqa: E402
 from lstm_core.tasks.table import prepare_any  # noqa: E402
 from ui.findings import plain, render_findings  # noqa: E402
 from ui.inside import INSIDE_OPEN  # noqa: E402
@@ -85,7 +86,7 @@ def open_sweep(scenario: SweepScenario) -> None:
 def sweep_card(scenario: SweepScenario) -> None:
     with st.container(border=True):
         st.markdown(f"#### {plain(scenario.title)}")
-        outcomes = ", ".join(f"{value:g} {outcome}" for value, outcome in scenario.expect.items())
+        outcomes = ", ".join(f"{show_value(value)} {outcome}" for value, outcome in scenario.expect.items())
         st.caption(f"Sample: {scenario.sample_title} · a sweep of {scenario.setting.replace('_', ' ')} over "
                    f"{scenario.values} · {WHEN['sweep']}")
         st.write(scenario.story)

@@ -25,6 +25,9 @@ def test_the_lab_shows_every_scenario_with_its_flag(new_app):
     for scenario in SCENARIOS.values():
         assert set(scenario.expect) <= shown, scenario.name
     assert {b.key for b in at.button} >= {f"open-{name}" for name in SCENARIOS}
+    # The sweep card writes its learning rates as the sweep's own values box does (1e-4, not 0.0001).
+    shows = [m.value for m in at.markdown if m.value.startswith("What it shows, measured here:")]
+    assert shows == ["What it shows, measured here: 1e-4 stalled, 0.01 healthy, 1 diverged, 10 diverged."], shows
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
