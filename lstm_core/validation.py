@@ -45,26 +45,21 @@ def validating(x: np.ndarray, y: np.ndarray):
 
 
 def _tensors(x: np.ndarray, y: np.ndarray):
-    import keras
     import tensorflow as tf
 
-    def tensor(array: np.ndarray):
-        # As Keras' array adapter hands them to the model: floating point in Keras' float type, labels as they are.
-        dtype = keras.backend.floatx() if np.issubdtype(array.dtype, np.floating) else None
-        return tf.constant(array, dtype=dtype)
+    return tf.constant(x, dtype=_dtype(x)), tf.constant(y, dtype=_dtype(y))
 
-    return tensor(x), tensor(y)
+
+def _dtype(array: np.ndarray) -> str:
+    """As Keras' array adapter hands arrays to the model: floating point in Keras' float type, labels as they are."""
+    import keras
+
+    return keras.backend.floatx() if np.issubdtype(array.dtype, np.floating) else array.dtype.name
 
 
 def _signature(x: np.ndarray, y: np.ndarray) -> tuple:
     """The (x, y) of one batch of any length, as the tensors _tensors makes: one trace serves every batch size."""
-    import keras
-
-    def spec(array: np.ndarray) -> tuple:
-        dtype = keras.backend.floatx() if np.issubdtype(array.dtype, np.floating) else array.dtype.name
-        return (None, *array.shape[1:]), dtype
-
-    return spec(x), spec(y)
+    return ((None, *x.shape[1:]), _dtype(x)), ((None, *y.shape[1:]), _dtype(y))
 
 
 def _steps(model, signature: tuple):
