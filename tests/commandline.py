@@ -10,6 +10,7 @@ before: `fresh=True` runs a real `python -m lstm_core` instead (the tests that r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
 import subprocess
@@ -20,25 +21,61 @@ from pathlib import Path
 
 def run_command(args: list[str], cwd: Path, env: dict[str, str], timeout: float, fresh: bool = False):
     """The finished command as a subprocess.CompletedProcess (returncode, stdout, stderr as text)."""
-    command = [sys.executable, "-m", "lstm_core", *args]
-    if fresh:
-        return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    from lstm_core.jobs.spawning import worker_context
+    return start_command(args, cwd, env, fresh).finish(timeout)
 
-    with tempfile.TemporaryDirectory(prefix="lstm-playground-cli-") as folder:
-        out, err = Path(folder, "stdout"), Path(folder, "stderr")
-        out.touch()
-        err.touch()
-        child = worker_context().Process(target=_main, args=(args, str(cwd), env, str(out), str(err)),
-                                         name="lstm-playground-cli")
-        child.start()
-        child.join(timeout)
-        if child.is_alive():
-            child.kill()
-            child.join()
-            raise subprocess.TimeoutExpired(command, timeout, out.read_text(), err.read_text())
-        return subprocess.CompletedProcess(command, child.exitcode, out.read_text(encoding="utf-8"),
-                                           err.read_text(encoding="utf-8"))
+
+def start_command(args: list[str], cwd: Path, env: dict[str, str], fresh: bool = False) -> Command:
+    """The command started, not waited for: poll(), finish(timeout), kill()."""
+    return Command(args, cwd, env, fresh)
+
+
+class Command:
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str], fresh: bool = False):
+        self.args = [sys.executable, "-m", "lstm_core", *args]
+        self._folder = tempfile.TemporaryDirectory(prefix="lstm-playground-cli-")
+        self._out, self._err = Path(self._folder.name, "stdout"), Path(self._folder.name, "stderr")
+        self._out.touch()
+        self._err.touch()
+        if fresh:
+            with open(self._out, "wb") as out, open(self._err, "wb") as err:
+                self._process = subprocess.Popen(self.args, cwd=cwd, env=env, stdout=out, stderr=err)
+            self._child = None
+            return
+        from lstm_core.jobs.spawning import worker_context
+
+        self._child = worker_context().Process(target=_main, args=(args, str(cwd), env, str(self._out),
+                                                                   str(self._err)), name="lstm-playground-cli")
+        self._child.start()
+
+    def poll(self) -> int | None:
+        """The exit status once the command has ended, else None (as Popen.poll)."""
+        return self._process.poll() if self._child is None else self._child.exitcode
+
+    def kill(self) -> None:
+        if self._child is None:
+            self._process.kill()
+            self._process.wait()
+        else:
+            self._child.kill()
+            self._child.join()
+
+    def finish(self, timeout: float) -> subprocess.CompletedProcess:
+        """Wait for the end; a command still running after `timeout` seconds is killed (TimeoutExpired)."""
+        if self._child is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout)
+        else:
+            self._child.join(timeout)
+        if self.poll() is None:
+            self.kill()
+            raise subprocess.TimeoutExpired(self.args, timeout, self._read(self._out), self._read(self._err))
+        done = subprocess.CompletedProcess(self.args, self.poll(), self._read(self._out), self._read(self._err))
+        self._folder.cleanup()
+        return done
+
+    @staticmethod
+    def _read(path: Path) -> str:
+        return path.read_text(encoding="utf-8")
 
 
 def _main(args: list[str], cwd: str, env: dict[str, str], out: str, err: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 
 import pytest
+from commandline import Command, start_command
 
 from lstm_core.config import RunConfig
 from lstm_core.jobs import LocalEngine, prepare_from
@@ -27,19 +27,18 @@ def home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lstm(repo, home):
-    """`lstm(*args)` starts `python -m lstm_core ARGS` on the module's store and returns the running process."""
+    """`lstm(*args)` starts `python -m lstm_core ARGS` on the module's store and returns the running command
+    (tests/commandline.py: forked with TensorFlow imported; fresh=True a new interpreter)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(repo), "LSTM_PLAYGROUND_HOME": str(home)}
 
-    def start(*args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "lstm_core", *args], cwd=repo, env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def start(*args: str, fresh: bool = False) -> Command:
+        return start_command(list(args), repo, env, fresh)
 
     return start
 
 
-def finished(process: subprocess.Popen, timeout: float = 240) -> subprocess.CompletedProcess:
-    stdout, stderr = process.communicate(timeout=timeout)
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+def finished(process: Command, timeout: float = 240) -> subprocess.CompletedProcess:
+    return process.finish(timeout)
 
 
 def ran(lstm, *args: str) -> subprocess.CompletedProcess:
@@ -48,20 +47,19 @@ def ran(lstm, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def trainings(lstm):
-    """Three CLI trainings started together (the machine's two cores overlap their TensorFlow start-up): a forecast,
-    a text classifier and a 300-epoch forecast for `stop` to end."""
+    """Three CLI trainings started together: a forecast, a text classifier and a 300-epoch forecast for `stop` to
+    end, in a real `python -m lstm_core` (the server must take that process for a live trainer)."""
     started = {"forecast": lstm("train", "sample:noisy_seasonal", "--units", "8", "--epochs", "2", "--store",
                                 "--json"),
                "text": lstm("train", "sample:customer_messages", "--units", "8", "--epochs", "2", "--store",
                             "--json"),
                # No early stopping: the run must still be training when `stop` reaches it.
                "long": lstm("train", "sample:noisy_seasonal", "--units", "8", "--epochs", "300", "--store",
-                            "--no-early-stopping", "--json")}
+                            "--no-early-stopping", "--json", fresh=True)}
     yield started
     for process in started.values():
         if process.poll() is None:
             process.kill()
-            process.communicate()
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 
 import numpy as np
 import pytest
+from commandline import run_command
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +18,7 @@ def stored(repo, tmp_path_factory):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(repo), "LSTM_PLAYGROUND_HOME": str(home)}
 
     def run(*args) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "lstm_core", *map(str, args)], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=240)
+        return run_command(list(map(str, args)), repo, env, timeout=240)
 
     trained = run("train", "sample:noisy_seasonal", "--units", "6", "--epochs", "2", "--timesteps", "12",
                   "--store", "--json")

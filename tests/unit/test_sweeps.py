@@ -7,10 +7,11 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import time
+from pathlib import Path
 
 import pytest
+from commandline import run_command
 from waiting import until
 
 from lstm_core.config import RunConfig
@@ -242,10 +243,12 @@ def test_a_pool_that_claims_only_its_own_runs_leaves_the_others_queued(tmp_path)
 # The command line.
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def cli(home, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "LSTM_PLAYGROUND_HOME": str(home), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.run([sys.executable, "-m", "lstm_core", "sweep", *args], env=env, capture_output=True,
-                          text=True, timeout=300)
+    return run_command(["sweep", *args], REPO, env, timeout=300)
 
 
 def test_the_cli_sweeps_a_grid_into_the_store_and_prints_one_object(tmp_path):
