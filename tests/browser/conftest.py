@@ -27,9 +27,11 @@ RERUN_TIMEOUT_MS = 90_000
 # A rerun the page never showed as running is taken as done once the page has been idle this long after the action.
 QUIET_MS = 15_000
 
-# Counts every script run the page starts, so a test can wait for the rerun its own click caused, however short.
+# Counts every script run the page starts, so a test can wait for the rerun its own click caused, however short;
+# `__document` tells a reloaded page (its count starts again at 0) from the one before.
 COUNT_RUNS = """
 window.__scriptRuns = 0;
+window.__document = Math.random().toString(36).slice(2);
 new MutationObserver(records => {
   for (const record of records) {
     if (record.target.getAttribute('data-test-script-state') === 'running') window.__scriptRuns += 1;
@@ -144,14 +146,14 @@ class Playground:
 
         A quick rerun can go from "running" to "notRunning" within one frame and never show as running in the DOM;
         `shows`, a JavaScript condition on what the rerun draws, also counts as the rerun having happened, and so
-        does a page that has sat idle for QUIET_MS since the action.
+        does a page that has sat idle for QUIET_MS since the action. After a reload, the new page's first run counts.
         """
-        before = self.page.evaluate("window.__scriptRuns")
-        started = self.page.evaluate("performance.now()")
+        before, document, started = self.page.evaluate("[window.__scriptRuns, window.__document, Date.now()]")
         action()
         self.page.wait_for_function(
             f"""() => (window.__scriptRuns > {before} || ({shows or 'false'})
-                       || performance.now() - {started} > {QUIET_MS}) &&
+                       || (window.__document !== "{document}" && window.__scriptRuns > 0)
+                       || Date.now() - {started} > {QUIET_MS}) &&
                  document.querySelector("{IDLE}") !== null""", timeout=RERUN_TIMEOUT_MS)
 
     def set_number(self, label: str, value: int) -> None:
@@ -229,8 +231,12 @@ class Playground:
         return self.page.evaluate("new URL(location.href).searchParams.get('ws')")
 
     def go_to(self, link: str) -> None:
-        """Follow a page link in the sidebar, as a user does, and wait for that page to draw."""
-        self.rerun_after(lambda: self.page.get_by_role("link", name=link).click())
+        """Follow a page link in the sidebar, as a user does, and wait for that page to draw (the address shows the
+        page once its run has started: a switch too quick to show as running is still seen)."""
+        target = self.page.get_by_role("link", name=link)
+        href = target.get_attribute("href")
+        self.rerun_after(lambda: target.click(),
+                         shows=f"location.pathname === new URL({href!r}, location.href).pathname")
 
     def loss_points(self) -> int:
         """Points on the train-loss curve of the loss chart on screen (the largest, while a rerun swaps charts)."""
