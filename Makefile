@@ -31,11 +31,12 @@ run: $(VENV)/.app-installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 # Two workers, one a core (TensorFlow runs one thread an op here), for everything but the browser tests, a file's
-# tests on one worker so its module fixtures train once; then the browser tests on their own: they wait on a live
+# tests on one worker so its module fixtures train once, the longest files first (tests/conftest.py; xdist would
+# otherwise order files by their number of tests); then the browser tests on their own: they wait on a live
 # server's training, and sharing the cores with other trainings tripled their time.
 test: $(VENV)/.dev-installed $(CHROMIUM)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser"
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not browser"
 	$(BIN)/python -m pytest -m browser
 
 # The README's picture: the browser test that frames a default run, writing docs/screenshot.png.

@@ -96,3 +96,18 @@ def cli(repo):
         return run_command(list(map(str, args)), repo, env, timeout, fresh=fresh)
 
     return run
+
+
+# The longest test files (wall seconds on one xdist worker, `pytest --durations=0`), started first: the workers take
+# files in collection order, and a long file taken last leaves the other worker idle at the end.
+LONGEST_FILES = ("unit/test_ray_engine.py", "unit/test_compiled.py", "unit/test_jobs.py", "unit/test_lab.py",
+                 "app/test_sweeps_page.py", "app/test_classification_page.py", "app/test_playground.py",
+                 "unit/test_classification_train.py", "app/test_error_lab.py", "app/test_inside_page.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        path = item.path.as_posix()
+        return next((i for i, name in enumerate(LONGEST_FILES) if path.endswith(f"tests/{name}")), len(LONGEST_FILES))
+
+    items.sort(key=rank)  # stable: the order within a file, and among the other files, is kept
