@@ -30,6 +30,9 @@ def start_command(args: list[str], cwd: Path, env: dict[str, str], fresh: bool =
 
 
 class Command:
+    """`python -m lstm_core ARGS` running: in a child of the fork server, or with fresh=True a new interpreter; its
+    stdout and stderr go to files read when it ends."""
+
     def __init__(self, args: list[str], cwd: Path, env: dict[str, str], fresh: bool = False):
         self.args = [sys.executable, "-m", "lstm_core", *args]
         self._folder = tempfile.TemporaryDirectory(prefix="lstm-playground-cli-")
