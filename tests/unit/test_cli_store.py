@@ -37,12 +37,8 @@ def lstm(repo, home):
     return start
 
 
-def finished(process: Command, timeout: float = 240) -> subprocess.CompletedProcess:
-    return process.finish(timeout)
-
-
 def ran(lstm, *args: str) -> subprocess.CompletedProcess:
-    return finished(lstm(*args), timeout=60)
+    return lstm(*args).finish(60)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +60,7 @@ def trainings(lstm):
 
 @pytest.fixture(scope="module")
 def forecast(trainings):
-    result = finished(trainings["forecast"])
+    result = trainings["forecast"].finish(240)
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout)
 
@@ -87,7 +83,7 @@ def test_train_store_records_a_completed_run_with_the_printed_history_and_a_page
 
 
 def test_a_text_classifier_is_recorded_with_its_report(trainings, home):
-    result = finished(trainings["text"])
+    result = trainings["text"].finish(240)
     assert result.returncode == 0, result.stdout + result.stderr
     printed = json.loads(result.stdout)
     store = RunStore(home)
@@ -125,7 +121,7 @@ def test_stop_ends_a_run_training_in_another_cli_process_and_keeps_its_epochs(tr
     asked = ran(lstm, "stop", run_id, "--json")
     assert asked.returncode == 0 and json.loads(asked.stdout) == {"command": "stop", "run_id": run_id,
                                                                   "status": "running", "stop_requested": True}
-    result = finished(trainings["long"], timeout=60)
+    result = trainings["long"].finish(60)
     assert result.returncode == 0, result.stderr
     printed = json.loads(result.stdout)
     assert printed["stopped"] == "stopped_early" and printed["reason"] == "stopped from the command line"

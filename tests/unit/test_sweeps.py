@@ -243,12 +243,9 @@ def test_a_pool_that_claims_only_its_own_runs_leaves_the_others_queued(tmp_path)
 # The command line.
 
 
-REPO = Path(__file__).resolve().parents[2]
-
-
 def cli(home, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "LSTM_PLAYGROUND_HOME": str(home), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return run_command(["sweep", *args], REPO, env, timeout=300)
+    return run_command(["sweep", *args], Path.cwd(), env, timeout=300)
 
 
 def test_the_cli_sweeps_a_grid_into_the_store_and_prints_one_object(tmp_path):
