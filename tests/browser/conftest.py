@@ -26,6 +26,8 @@ TRAIN_TIMEOUT_MS = 180_000
 RERUN_TIMEOUT_MS = 90_000
 # A rerun the page never showed as running is taken as done once the page has been idle this long after the action.
 QUIET_MS = 15_000
+# Waits look at the page ten times a second; Playwright's default, every animation frame, keeps Chromium busy.
+POLL_MS = 100
 
 # Counts every script run the page starts, so a test can wait for the rerun its own click caused, however short;
 # `__document` tells a reloaded page (its count starts again at 0) from the one before.
@@ -154,7 +156,7 @@ class Playground:
             f"""() => (window.__scriptRuns > {before} || ({shows or 'false'})
                        || (window.__document !== "{document}" && window.__scriptRuns > 0)
                        || Date.now() - {started} > {QUIET_MS}) &&
-                 document.querySelector("{IDLE}") !== null""", timeout=RERUN_TIMEOUT_MS)
+                 document.querySelector("{IDLE}") !== null""", timeout=RERUN_TIMEOUT_MS, polling=POLL_MS)
 
     def set_number(self, label: str, value: int) -> None:
         field = self.page.get_by_label(label, exact=True)
@@ -184,7 +186,7 @@ class Playground:
             """([idle, name]) => document.querySelector(idle) !== null &&
                  Array.from(document.querySelectorAll("[data-testid='stMarkdownContainer']"))
                    .some(text => !text.closest("[data-testid='stFileUploader']") && text.textContent.includes(name))""",
-            arg=[IDLE, path.name], timeout=RERUN_TIMEOUT_MS)
+            arg=[IDLE, path.name], timeout=RERUN_TIMEOUT_MS, polling=POLL_MS)
 
     def selected(self, label: str) -> str:
         return self.page.get_by_role("combobox", name=label, exact=True).input_value()
@@ -212,7 +214,7 @@ class Playground:
     def wait_until_idle_and(self, condition: str, timeout: int = RERUN_TIMEOUT_MS) -> None:
         """Wait until no script runs and the JavaScript expression `condition` holds (e.g. after a page switch)."""
         self.page.wait_for_function(f"""() => document.querySelector("{IDLE}") !== null && ({condition})""",
-                                    timeout=timeout)
+                                    timeout=timeout, polling=POLL_MS)
 
     def heading_y(self, name: str) -> float:
         return self.page.get_by_role("heading", name=name, exact=True).bounding_box()["y"]
@@ -227,7 +229,7 @@ class Playground:
 
     def workspace(self) -> str:
         """The workspace id in the address bar (?ws=…)."""
-        self.page.wait_for_function("new URL(location.href).searchParams.get('ws') !== null")
+        self.page.wait_for_function("new URL(location.href).searchParams.get('ws') !== null", polling=POLL_MS)
         return self.page.evaluate("new URL(location.href).searchParams.get('ws')")
 
     def go_to(self, link: str) -> None:
@@ -247,7 +249,8 @@ class Playground:
         """Wait for the curve to hold `at_least` points; returns the count the wait saw (read again afterwards, a
         rerun swapping the chart could read 0)."""
         seen = self.page.wait_for_function(
-            f"() => {{ const n = ({LOSS_POINTS})()[0] ?? 0; return n >= {at_least} ? n : 0; }}", timeout=timeout)
+            f"() => {{ const n = ({LOSS_POINTS})()[0] ?? 0; return n >= {at_least} ? n : 0; }}", timeout=timeout,
+            polling=POLL_MS)
         return int(seen.json_value())
 
     def wait_for_status(self, text: str, timeout: int = TRAIN_TIMEOUT_MS) -> str:
@@ -260,7 +263,8 @@ class Playground:
     def wait_for_charts(self, count: int) -> list[str]:
         """Wait until `count` plotly charts are drawn; return their titles."""
         self.page.wait_for_function(
-            f"Array.from(document.querySelectorAll('.js-plotly-plot')).filter(p => p.layout).length >= {count}")
+            f"Array.from(document.querySelectorAll('.js-plotly-plot')).filter(p => p.layout).length >= {count}",
+            polling=POLL_MS)
         return self.chart_titles()
 
     def chart_titles(self) -> list[str]:

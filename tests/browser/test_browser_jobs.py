@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import open_page, start_server, stop_server
+from tests.browser.conftest import POLL_MS, open_page, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def test_a_run_outlives_a_page_change_a_reload_and_a_settings_change(app):
 
     # A reload: a new browser session, the same workspace from the address bar, the same run still training.
     app.page.reload()
-    app.page.wait_for_function("document.querySelector('[data-testid=stApp]') !== null")
+    app.page.wait_for_function("document.querySelector('[data-testid=stApp]') !== null", polling=POLL_MS)
     assert app.workspace() == workspace
     growing = app.wait_for_loss_points(before + 1)
     assert app.stop_button().count() == 1

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import IDLE, POLL_MS
+
 pytestmark = pytest.mark.browser
 
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # Names of the traces drawn in the Compare page's overlay chart.
 OVERLAY_TRACES = """
 () => Array.from(document.querySelectorAll('.js-plotly-plot'))
@@ -21,7 +22,8 @@ def test_a_shared_link_opens_the_same_setup_in_a_fresh_browser(app, browser):
     app.choose("Sample", "Monthly sales")
     app.set_number("Units per layer", 48)
     app.set_checkbox("Bidirectional", True)
-    app.page.wait_for_function("location.search.includes('units=48') && location.search.includes('bidirectional')")
+    app.page.wait_for_function("location.search.includes('units=48') && location.search.includes('bidirectional')",
+                               polling=POLL_MS)
     link = app.page.url
     assert "sample=monthly_sales" in link and "difference=true" in link
     app.page.get_by_text("Share this setup").click()
