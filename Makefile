@@ -33,7 +33,7 @@ run: $(VENV)/.app-installed
 # Two workers, one a core (TensorFlow runs one thread an op here), for everything but the browser tests, a file's
 # tests on one worker so its module fixtures train once, the longest files first (tests/conftest.py; xdist would
 # otherwise order files by their number of tests); then the browser tests on their own: they wait on a live
-# server's training, and sharing the cores with other trainings tripled their time.
+# server's training, and beside the other tests on the same cores both sides ran about twice as slowly.
 test: $(VENV)/.dev-installed $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not browser"
@@ -55,6 +55,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/checks_speed.py
 	$(BIN)/python bench/window_speed.py
 	$(BIN)/python bench/first_paint.py
+	$(BIN)/python bench/rerun_gc.py
 	$(BIN)/python bench/lr_find_speed.py
 	$(BIN)/python bench/first_point.py
 	$(BIN)/python bench/compile_once.py

@@ -47,7 +47,7 @@ from ui.runs import (  # noqa: E402
 from ui.sampling import layout_control, reshape_for, reshaped, sampling_caption  # noqa: E402
 from ui.settings_file import apply_pending_settings, settings_file_uploader  # noqa: E402
 from ui.share import keep_link_columns, read_link, share_setup  # noqa: E402
-from ui.state import DATA_ID, LAST_FIX, keep_settings, set_widgets  # noqa: E402
+from ui.state import DATA_ID, LAST_FIX, freeze_imported, keep_settings, set_widgets  # noqa: E402
 from ui.sweep_form import SweepPage  # noqa: E402
 from ui.sweeps import sweep_section  # noqa: E402
 from ui.workspace import workspace_id  # noqa: E402
@@ -58,6 +58,7 @@ TASK_LABELS = {"forecast": "Forecast the next values", "classify-sequences": "Cl
                "classify-windows": "Classify each window (label per time step)"}
 # The Playground's "Try several values": its runs are forecasts or classifiers; the best settings go to the sidebar.
 SWEEP_PAGE = SweepPage("playground", PLAYGROUND_TASKS, SWEEP_SETTINGS, set_widgets)
+freeze_imported()
 keep_settings()
 
 

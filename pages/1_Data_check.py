@@ -23,13 +23,14 @@ from lstm_core.tasks.forecast.samples import SAMPLES, sample_csv  # noqa: E402
 from ui import charts  # noqa: E402
 from ui.findings import number_text, plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
-from ui.state import keep_settings  # noqa: E402
+from ui.state import freeze_imported, keep_settings  # noqa: E402
 
 # The fixes applied on this page, with the data they belong to: {"data": data id, "patch": {field: value}}.
 PAGE_FIX = "check_fix"
 TARGET = "check_target"
 FIX_HELP = "Re-runs the checks on this page with this change (the Playground keeps its own settings)."
 
+freeze_imported()
 keep_settings()
 
 

@@ -19,9 +19,10 @@ from ui.findings import plain, render_findings  # noqa: E402
 from ui.inside import INSIDE_OPEN  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import SHOWN  # noqa: E402
-from ui.state import DATA_ID, keep_settings, set_widgets  # noqa: E402
+from ui.state import DATA_ID, freeze_imported, keep_settings, set_widgets  # noqa: E402
 from ui.sweep_form import preset  # noqa: E402
 
+freeze_imported()
 keep_settings()
 WHEN = {"before": "caught before training", "during": "shows in the loss curve while training",
         "sweep": "shows when several runs train side by side"}

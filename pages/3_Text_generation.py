@@ -21,7 +21,7 @@ from lstm_core.tasks.text_lm.samples import DEFAULT_TEXT_SAMPLE, TEXT_SAMPLES  #
 from ui.findings import plain, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import submit_run, train_part  # noqa: E402
-from ui.state import keep_settings  # noqa: E402
+from ui.state import freeze_imported, keep_settings  # noqa: E402
 from ui.sweep_form import SweepPage, sweepable  # noqa: E402
 from ui.sweeps import sweep_section  # noqa: E402
 from ui.text_lm import live_part, render_lm_results  # noqa: E402
@@ -30,6 +30,7 @@ from ui.workspace import workspace_id  # noqa: E402
 DATA_ID = "lm_data_id"
 SHOWN = "lm_shown_run"   # the store id of the run this page shows
 TASKS = ("text-lm",)
+freeze_imported()
 keep_settings()
 # The settings this page shows; each widget's key is cfg.lm.<field>, so a finding's fix lands in it.
 FIELDS = ("level", "timesteps", "units", "layers", "embedding_dim", "dropout", "learning_rate", "batch_size",

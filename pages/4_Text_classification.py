@@ -20,7 +20,7 @@ from lstm_core.tasks.text_classify.samples import TEXT_CLASSIFY_SAMPLES, text_cl
 from ui.findings import plain, render_finding, render_findings  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import submit_run, train_part  # noqa: E402
-from ui.state import keep_settings  # noqa: E402
+from ui.state import freeze_imported, keep_settings  # noqa: E402
 from ui.sweep_form import SweepPage, sweepable  # noqa: E402
 from ui.sweeps import sweep_section  # noqa: E402
 from ui.text_classification import (  # noqa: E402
@@ -43,6 +43,7 @@ SHOWN = "text_shown_run"  # the store id of the run this page shows
 TASKS = ("text-classify",)
 # "Try several values" here: the page's own settings a sweep can vary; the best values go into this page's widgets.
 SWEEP_PAGE = SweepPage("text_page", TASKS, sweepable(FIELDS), set_fields)
+freeze_imported()
 keep_settings()
 
 

@@ -17,9 +17,10 @@ from ui.compare_charts import overlay_chart  # noqa: E402
 from ui.findings import plain  # noqa: E402
 from ui.nav import page_links  # noqa: E402
 from ui.runs import TRAIN_NEXT, change_one_thing, delete_runs, workspace_runs  # noqa: E402
-from ui.state import keep_settings  # noqa: E402
+from ui.state import freeze_imported, keep_settings  # noqa: E402
 from ui.workspace import workspace_id  # noqa: E402
 
+freeze_imported()
 keep_settings()
 PICKED = "compare.picked"   # ids of the ticked runs
 SEEN = "compare.seen"       # ids the page has offered before: a run new since then arrives ticked

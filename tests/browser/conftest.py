@@ -66,10 +66,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_server(log_path: Path, home: Path | None = None) -> tuple[subprocess.Popen, str]:
-    """A real `streamlit run app.py` on a free port, its runs kept under `home` (default: the tests' store)."""
+def start_server(log_path: Path, home: Path | None = None,
+                 launcher: tuple[str, ...] = ("-m", "streamlit")) -> tuple[subprocess.Popen, str]:
+    """A real `streamlit run app.py` on a free port, its runs kept under `home` (default: the tests' store);
+    `launcher`, the interpreter's arguments before `run` (a benchmark's `-c` prelude)."""
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    command = [sys.executable, *launcher, "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--browser.gatherUsageStats", "false"]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     if home is not None:
