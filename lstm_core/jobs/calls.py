@@ -35,7 +35,7 @@ class ModelCalls:
         with self._lock:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(max_workers=1, mp_context=worker_context(),
-                                                     initializer=use_environment, initargs=(child_environment(),),
+                                                     initializer=_start_helper, initargs=(child_environment(),),
                                                      max_tasks_per_child=CALLS_PER_HELPER)
             executor = self._executor
         try:
@@ -69,6 +69,13 @@ def model_calls() -> ModelCalls:
 
 
 # What runs in the helper. Plain values in (a store's home, a run id, bytes), plain values or reports out.
+
+
+def _start_helper(environment: dict) -> None:
+    from lstm_core.jobs.processes import use_scratch_folder
+
+    use_environment(environment)
+    use_scratch_folder()  # removed by the pool once this process is gone (processes.py)
 
 _models: OrderedDict = OrderedDict()
 

@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection, wait
 from lstm_core.compiled import shape_hint
 from lstm_core.config import RunConfig
 from lstm_core.jobs.engine_base import StoreEngine
-from lstm_core.jobs.processes import describe_exit, trainer_alive
+from lstm_core.jobs.processes import describe_exit, remove_scratch_folders, trainer_alive
 from lstm_core.jobs.spawning import child_environment, worker_context
 from lstm_core.jobs.worker import worker_main
 from lstm_core.limits import limit
@@ -84,6 +84,7 @@ class LocalEngine(StoreEngine):
         self._last_assigned = 0.0
         store.recover(trainer_alive)
         store.prune()
+        remove_scratch_folders()  # those of workers an earlier server left behind
         self._pruned = time.monotonic()
         self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-dispatcher", daemon=True)
         self._thread.start()
@@ -118,6 +119,7 @@ class LocalEngine(StoreEngine):
                 worker.process.kill()
                 worker.process.join(timeout)
         self.workers.clear()
+        remove_scratch_folders()
 
     # The dispatcher.
 
@@ -177,6 +179,7 @@ class LocalEngine(StoreEngine):
     def _bury(self, store: RunStore, worker: Worker) -> None:
         self.workers.remove(worker)
         worker.connection.close()
+        remove_scratch_folders()  # its own, and any the helper process left
         code = worker.process.exitcode
         if worker.run_id is not None:
             store.fail(worker.run_id, f"the training process stopped unexpectedly: {describe_exit(code)}")

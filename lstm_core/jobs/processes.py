@@ -1,10 +1,16 @@
 """What the job engine knows of other processes: whether one that claimed a run still lives, when a process started
-(a pid taken again by a new process has another start time), and how a worker ended, in words."""
+(a pid taken again by a new process has another start time), how a worker ended, in words, and the temporary folder
+each worker or helper process writes to."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import tempfile
+from pathlib import Path
+
+SCRATCH_PREFIX = "lstm-playground-process-"
 
 
 def describe_exit(code: int | None) -> str:
@@ -61,3 +67,28 @@ def _is_trainer(pid: int) -> bool:
     except OSError:
         return True
     return any(mark in command for mark in (b"multiprocessing", b"lstm_core", b"streamlit"))
+
+
+def use_scratch_folder() -> Path:
+    """From now on, this process's temporary files go to a folder of its own (Python's tempfile). TensorFlow's
+    autograph writes a module file for every function it traces and removes them at interpreter exit, which a worker
+    never reaches (multiprocessing ends its children with os._exit): without this, every worker left its files in
+    the system's temporary folder for good. The pool removes the folder once the process is gone."""
+    folder = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")  # private (0700), a name no one took
+    tempfile.tempdir = folder
+    return Path(folder)
+
+
+def remove_scratch_folders() -> int:
+    """Removes the temporary folders (use_scratch_folder) of processes that are gone; returns how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        pid = entry.name.removeprefix(SCRATCH_PREFIX).split("-")[0]
+        if entry.name.startswith(SCRATCH_PREFIX) and pid.isdigit() and not _exists(int(pid)):
+            shutil.rmtree(entry.path, ignore_errors=True)  # refuses a symbolic link
+            removed += 1
+    return removed

@@ -13,9 +13,11 @@ def worker_main(home: str, connection, warm: dict | None = None, environment: di
     traced and compiled before the worker says it is ready. `environment` is the server's when it asked for this
     worker (spawning.py: a fork server's child would otherwise have the fork server's); `server` its pid: a run
     stops, keeping its epochs, when that process is gone."""
+    from lstm_core.jobs.processes import use_scratch_folder
     from lstm_core.jobs.spawning import use_environment
 
     use_environment(environment)
+    use_scratch_folder()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras  # noqa: F401  imported already by the fork server; a spawned worker pays it here, before ready
 

@@ -6,12 +6,15 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from waiting import until
 
 from lstm_core.config import RunConfig
 from lstm_core.jobs import LocalEngine, wait_for
+from lstm_core.jobs.processes import SCRATCH_PREFIX
 from lstm_core.store import RunStore, new_workspace_id
 from lstm_core.store.codec import loads_report
 from lstm_core.tasks.forecast.samples import sample_csv
@@ -25,6 +28,11 @@ LONG = TINY.replace(epochs=400)
 
 def submit(engine: LocalEngine, config: RunConfig = TINY) -> str:
     return engine.submit(WS, config, DATA, "noisy_seasonal.csv", "csv", "sample:noisy_seasonal")
+
+
+def scratch_folders(pid: int) -> list[Path]:
+    """The temporary folder(s) of the worker `pid` in the system's temporary folder."""
+    return list(Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}{pid}-*"))
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +100,9 @@ def test_a_worker_killed_mid_run_fails_its_run_with_the_signal_and_the_next_run_
     run_id = submit(engine, LONG)
     until(lambda: engine.record(run_id).epochs >= 1, what="the first epoch")
     pid = engine.worker_pid(run_id)
+    # TensorFlow's autograph wrote the modules of the functions it traced into the worker's own folder.
+    folders = scratch_folders(pid)
+    assert len(folders) == 1 and list(folders[0].glob("__autograph_generated_file*.py")), folders
     os.kill(pid, signal.SIGKILL)
     assert wait_for(engine.store, run_id, timeout=60) == "error"
     record = engine.record(run_id)
@@ -101,6 +112,7 @@ def test_a_worker_killed_mid_run_fails_its_run_with_the_signal_and_the_next_run_
     after = submit(engine)
     assert wait_for(engine.store, after, timeout=180) == "completed"
     assert pid not in engine.pool_state()["pids"]
+    assert not scratch_folders(pid), "the killed worker's temporary folder is removed once the pool buried it"
 
 
 def test_runs_beyond_the_pool_queue_with_their_place_and_can_be_cancelled(tmp_path):
@@ -115,8 +127,11 @@ def test_runs_beyond_the_pool_queue_with_their_place_and_can_be_cancelled(tmp_pa
         pool.stop(first)
         assert wait_for(pool.store, second, timeout=180) == "completed"
         assert pool.status(third) == "cancelled" and pool.record(third).epochs == 0
+        pids = pool.pool_state()["pids"]
+        assert pids and all(scratch_folders(pid) for pid in pids)
     finally:
         pool.close()
+    assert not [folder for pid in pids for folder in scratch_folders(pid)], "a closed pool leaves no folder behind"
 
 
 def test_workers_are_recycled_after_their_runs_and_above_the_memory_bound(tmp_path):
