@@ -77,6 +77,7 @@ def _start_helper(environment: dict) -> None:
     use_environment(environment)
     use_scratch_folder()  # removed by the pool once this process is gone (processes.py)
 
+
 _models: OrderedDict = OrderedDict()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -132,6 +133,21 @@ def test_runs_beyond_the_pool_queue_with_their_place_and_can_be_cancelled(tmp_pa
     finally:
         pool.close()
     assert not [folder for pid in pids for folder in scratch_folders(pid)], "a closed pool leaves no folder behind"
+
+
+def test_a_new_server_removes_the_folders_of_workers_an_earlier_one_left_and_keeps_the_living_ones(tmp_path):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{int(gone.stdout)}-"))
+    (left / "__autograph_generated_fileleft.py").write_text("# a module a killed worker traced\n")
+    living = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+    try:
+        pool = LocalEngine(RunStore(tmp_path / "home"), size=1, spare=False, warm_up=False)
+        pool.close()
+        assert not left.exists(), "the folder of a process that is gone"
+        assert living.is_dir(), "a living process's folder stays"
+    finally:
+        shutil.rmtree(living, ignore_errors=True)
+        shutil.rmtree(left, ignore_errors=True)
 
 
 def test_workers_are_recycled_after_their_runs_and_above_the_memory_bound(tmp_path):
