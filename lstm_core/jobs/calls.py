@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from lstm_core.jobs.processes import use_scratch_folder
 from lstm_core.jobs.spawning import child_environment, use_environment, worker_context
 
 # Calls before the helper process is replaced: what Keras keeps of every loaded model goes with it.
@@ -72,8 +73,6 @@ def model_calls() -> ModelCalls:
 
 
 def _start_helper(environment: dict) -> None:
-    from lstm_core.jobs.processes import use_scratch_folder
-
     use_environment(environment)
     use_scratch_folder()  # removed by the pool once this process is gone (processes.py)
 

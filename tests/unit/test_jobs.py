@@ -150,6 +150,22 @@ def test_a_new_server_removes_the_folders_of_workers_an_earlier_one_left_and_kee
         shutil.rmtree(left, ignore_errors=True)
 
 
+def test_the_helper_process_writes_to_a_folder_of_its_own_removed_once_it_is_gone(tmp_path):
+    from lstm_core.jobs.calls import ModelCalls
+
+    calls = ModelCalls()
+    try:
+        folder = Path(calls.run(tempfile.gettempdir))  # asked in the helper process
+    finally:
+        calls.close()
+    assert folder.name.startswith(SCRATCH_PREFIX) and folder.is_dir(), folder
+    pid = int(folder.name.removeprefix(SCRATCH_PREFIX).split("-")[0])
+    assert pid != os.getpid()
+    until(lambda: not Path(f"/proc/{pid}").exists(), 60, "the helper's end")
+    LocalEngine(RunStore(tmp_path / "home"), size=1, spare=False, warm_up=False).close()
+    assert not folder.exists(), "the next pool removed the folder of the helper that is gone"
+
+
 def test_workers_are_recycled_after_their_runs_and_above_the_memory_bound(tmp_path):
     pool = LocalEngine(RunStore(tmp_path / "home"), size=1, worker_runs=1, warm_up=False)
     try:
