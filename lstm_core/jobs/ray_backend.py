@@ -57,6 +57,7 @@ class RayEngine(StoreEngine):
         self._woken = threading.Event()
         self._closed = threading.Event()
         self._mailbox = None
+        self._shut_down_handles: list = []
         self._owns_ray = False
         self._connected = threading.Event()
         self._ever_connected = False
@@ -191,6 +192,13 @@ class RayEngine(StoreEngine):
             if not self._claimable(store):
                 return
             self._connect()  # the cluster went away before: try again now a run waits for it
+        elif not ray.is_initialized():
+            # Ray was shut down in this process under the engine: the next call would start or join a cluster of
+            # its own accord (Ray's auto-init) and wait there, never answering; the runs on the old one are lost.
+            # Their handles are kept, not dropped: one released while Ray is still shutting down ends the process.
+            with self._lock:
+                self._shut_down_handles.append((self._mailbox, dict(self._tasks)))
+            raise ConnectionError("Ray was shut down in this process")
         self._relay_stops(store)
         self._replay(store)
         self._collect_finished(store)

@@ -165,6 +165,19 @@ class Playground:
         self.rerun_after(lambda: (field.fill(str(value)), field.press("Enter")))
         assert field.input_value() == str(value)
 
+    def wait_for_number(self, label: str, expected: float, timeout_s: float = RERUN_TIMEOUT_MS / 1000) -> float:
+        """The number in the field `label` once it reads `expected` (to 1e-9 relative), or when `timeout_s` ran out.
+
+        A value a button writes into another widget can reach that widget's field a frame after the rerun has
+        ended: wait for what the user waits for, the number in the field."""
+        field = self.page.get_by_label(label, exact=True)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            value = float(field.input_value())
+            if abs(value - expected) <= 1e-9 * abs(expected) or time.monotonic() > deadline:
+                return value
+            self.page.wait_for_timeout(POLL_MS)
+
     def set_checkbox(self, label: str, checked: bool) -> None:
         box = self.page.get_by_label(label, exact=True)
         if box.is_checked() != checked:

@@ -68,7 +68,7 @@ def test_a_learning_rate_sweep_end_to_end(app):
         .some(p => (p.data ?? []).some(t => t.type === 'parcoords'))""")
 
     app.click_button("Use the best settings (learning rate 0.01)")
-    assert float(page.get_by_label("Learning rate", exact=True).input_value()) == pytest.approx(0.01)
+    assert app.wait_for_number("Learning rate", 0.01) == pytest.approx(0.01)
 
     # A reload keeps the workspace in the address: the sweep shows again, finished.
     app.rerun_after(lambda: page.reload())

@@ -140,9 +140,11 @@ def test_a_cluster_that_goes_away_fails_its_runs_with_a_plain_reason(engine, clu
     run_id = engine.submit(WS, LONG, DATA, "noisy_seasonal.csv", "csv")
     until(lambda: engine.store.get(run_id).epochs >= 1, 300, "a first epoch")
     ray.shutdown()
-    # At once when Ray says so; at worst when the engine's watchdog gives up on a call that never returns.
+    lost_at = time.monotonic()
+    # At the engine's next look (its watchdog, for a call that never returns, would take 25 s here).
     status = until(lambda: (s := engine.store.status(run_id)) not in ("queued", "running") and s, 150,
                    "the run's end")
+    assert time.monotonic() - lost_at < 10, "the engine went on calling a Ray that was shut down"
     record = engine.store.get(run_id)
     assert status == "error" and record.reason.startswith("the local Ray cluster went away: ")
     assert record.epochs >= 1, "the epochs it reported are kept"
