@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,8 +16,18 @@ import pytest
 
 # Before anything imports TensorFlow: keep its C++ start-up chatter out of the test output.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# Every run the tests make lands in a store of their own (one per test process), never in the user's home.
-os.environ["LSTM_PLAYGROUND_HOME"] = tempfile.mkdtemp(prefix="lstm-playground-tests-")
+# Every run the tests make lands in a store of their own (one per test process), never in the user's home; the
+# process that made it removes it when it exits (a process forked from it inherits the handler, not the store).
+STORE = tempfile.mkdtemp(prefix="lstm-playground-tests-")
+os.environ["LSTM_PLAYGROUND_HOME"] = STORE
+_STORE_OWNER = os.getpid()
+
+
+@atexit.register
+def _remove_store() -> None:
+    if os.getpid() == _STORE_OWNER:
+        shutil.rmtree(STORE, ignore_errors=True)
+
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "tests" / "data"

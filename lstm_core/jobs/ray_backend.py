@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import sys
 import threading
 import time
@@ -23,6 +22,7 @@ import ray
 from lstm_core.jobs.engine_base import StoreEngine
 from lstm_core.jobs.pool import POLL_SECONDS, PRUNE_SECONDS
 from lstm_core.jobs.processes import trainer_alive
+from lstm_core.jobs.ray_reach import listening, plain
 from lstm_core.jobs.ray_task import Mailbox, train_on_ray
 from lstm_core.limits import limit
 from lstm_core.store import RunStore
@@ -168,7 +168,7 @@ class RayEngine(StoreEngine):
         try:
             self._connect()
         except Exception as exc:  # no cluster now: the first queued run tries again, or fails with the reason
-            self.connect_error = _plain(exc)
+            self.connect_error = plain(exc)
             print(f"lstm-playground: {self._where()} cannot be reached: {self.connect_error}", file=sys.stderr,
                   flush=True)
 
@@ -258,7 +258,7 @@ class RayEngine(StoreEngine):
             try:
                 ray.get(task, timeout=self.answer_seconds)
             except ray.exceptions.RayError as exc:
-                store.fail(run_id, f"the Ray task training it failed: {_plain(exc)}")
+                store.fail(run_id, f"the Ray task training it failed: {plain(exc)}")
             # A task that ended without its last word (killed) leaves the run running: it failed.
             store.fail(run_id, "the Ray task training it ended without reporting an end")
             self._mailbox.forget.remote(run_id)
@@ -270,7 +270,7 @@ class RayEngine(StoreEngine):
         with self._lock:
             lost, self._tasks = list(self._tasks), {}
             self._stops_sent.clear()
-        reason = f"{self._where()} {'went away' if self._ever_connected else 'cannot be reached'}: {_plain(exc)}"
+        reason = f"{self._where()} {'went away' if self._ever_connected else 'cannot be reached'}: {plain(exc)}"
         for run_id in lost:
             store.fail(run_id, reason)
         self._mailbox = None
@@ -283,25 +283,3 @@ class RayEngine(StoreEngine):
             if store.claim(run_id, os.getpid()):
                 store.fail(run_id, reason)
 
-
-def _plain(exc: Exception) -> str:
-    """The first line of a Ray error, which otherwise carries the remote traceback."""
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-
-
-# Seconds the first look at an address waits for a TCP answer before Ray's own client is asked.
-PROBE_SECONDS = 5.0
-
-
-def listening(address: str) -> None:
-    """Raise ConnectionError at once when nothing accepts connections at the address's host and port: Ray's client
-    would retry for about 30 s before it says the same. An address it cannot parse is left to Ray."""
-    where = address.removeprefix("ray://").rsplit("/", 1)[0]
-    host, _, port = where.rpartition(":")
-    if not host or not port.isdigit():
-        return
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_SECONDS).close()
-    except OSError as exc:
-        raise ConnectionError(f"nothing accepts connections at {host}:{port} ({exc.strerror or exc})") from None
