@@ -85,6 +85,9 @@ def _main(args: list[str], cwd: str, env: dict[str, str], out: str, err: str) ->
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
+    # A forked child ends without running atexit, where TensorFlow removes the modules autograph writes for every
+    # traced function: they go to the command's own folder, which finish() removes.
+    tempfile.tempdir = os.path.dirname(out)
     for stream, path in ((sys.stdout, out), (sys.stderr, err)):
         stream.flush()
         target = os.open(path, os.O_WRONLY | os.O_TRUNC)

@@ -50,7 +50,7 @@ def test_a_flag_appears_in_the_checks_and_apply_fix_clears_it(app):
     assert app.finding("TRAIN001").count() == 0
     assert app.finding_codes() == set(), app.alerts()
     assert fix.count() == 0
-    assert app.page.get_by_label("Learning rate", exact=True).input_value() == "0.001"
+    assert app.wait_for_number("Learning rate", 0.001) == 0.001
     assert any(text.startswith("No problems found") for text in app.alerts()), app.alerts()
     app.assert_no_exception()
 
