@@ -1,6 +1,12 @@
-"""The ETS baseline: statsmodels' fit on the train rows only, run forward with its parameters frozen."""
+"""The ETS baseline: statsmodels' fit on the train rows only, run forward with its parameters frozen; fits kept in
+the process and on disk beside the run store."""
 
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -100,3 +106,57 @@ def test_the_reports_ets_is_fit_on_the_train_rows_only_through_evaluate():
     for prepared, report in reports:
         np.testing.assert_allclose(report.baselines["ets"],
                                    ets_forecasts(fit, prepared.values[:, 0], report.target_rows, 1), rtol=1e-12)
+
+
+# A fresh interpreter fits one series: [aicc, alpha, initial seasons, whether statsmodels' Holt-Winters was imported].
+FIT_IN_A_NEW_PROCESS = """
+import json, sys
+import numpy as np
+from lstm_core.tasks.forecast.ets import fit_ets
+
+rows = np.arange(120)
+fit = fit_ets(np.sin(rows * 2 * np.pi / 12) + 0.01 * rows, 12)
+print(json.dumps([fit.aicc, fit.alpha, list(fit.initial_seasons), "statsmodels.tsa.holtwinters" in sys.modules]))
+"""
+
+
+def fit_in_a_new_process(repo, home) -> list:
+    done = subprocess.run([sys.executable, "-c", FIT_IN_A_NEW_PROCESS], cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, "LSTM_PLAYGROUND_HOME": str(home)}, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_fit_is_kept_beside_the_store_and_the_next_process_reads_it_without_fitting(repo, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    first = fit_in_a_new_process(repo, home)
+    second = fit_in_a_new_process(repo, home)
+    assert first[-1] and not second[-1], "the second process fitted again instead of reading the first one's fit"
+    assert second[:-1] == first[:-1], "the fit read back is the fit made, bit for bit"
+    assert len(list((home / "cache" / "ets").glob("*.json"))) == 1
+
+
+def test_without_a_store_nothing_is_written_and_an_unreadable_fit_is_made_again(repo, tmp_path):
+    nowhere = tmp_path / "no store here"
+    assert fit_in_a_new_process(repo, nowhere)[-1]
+    assert not nowhere.exists(), "a fit made a store folder on a machine that has none (a Ray node)"
+
+    home = tmp_path / "home"
+    home.mkdir()
+    made = fit_in_a_new_process(repo, home)
+    [kept] = (home / "cache" / "ets").glob("*.json")
+    kept.write_text('{"fit": {"alpha"')  # cut short, as by a full disk
+    again = fit_in_a_new_process(repo, home)
+    assert again == made, "an unreadable file is fitted anew, not an error"
+    assert json.loads(kept.read_text())["fit"]["alpha"] == made[1], "and written again whole"
+
+
+def test_the_disk_keeps_the_most_recently_used_fits(tmp_path):
+    from lstm_core.tasks.forecast.ets import prune_disk
+
+    for age, name in enumerate("abcde"):
+        (tmp_path / f"{name}.json").write_text("{}")
+        os.utime(tmp_path / f"{name}.json", (1_000_000 + age, 1_000_000 + age))
+    prune_disk(tmp_path, 3)
+    assert sorted(path.stem for path in tmp_path.glob("*.json")) == ["c", "d", "e"]
