@@ -63,6 +63,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/validation_cost.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/sweep_speed.py
+	$(BIN)/python bench/ets_cache.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
