@@ -128,7 +128,7 @@ def _write_disk(key: tuple[str, int], fit: EtsFit | None) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
         partial.write_text(json.dumps({"fit": None if fit is None else dataclasses.asdict(fit)}), encoding="utf-8")
         os.replace(partial, path)  # whole or absent, whoever reads it meanwhile
         prune_disk(path.parent, DISK_FITS)
