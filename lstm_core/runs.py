@@ -56,6 +56,9 @@ class RunRecord:
     epoch_seconds: list[float] = field(default_factory=list)
     jit_compile: bool | None = None
     compiled_kept: bool = False  # its compiled step came from an earlier run of the same shape in its worker
+    # Seconds after its last epoch: {"scoring": its report (metrics, baselines, intervals), "saving": its files};
+    # a run scored outside the worker (the CLI's `train --store`) has "saving" only.
+    wrap_up: dict | None = None
     samples: list[dict] = field(default_factory=list)
     created: float = 0.0
     started: float | None = None

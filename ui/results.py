@@ -50,6 +50,8 @@ def render_results(record, current_config=None) -> None:
         record.jit_compile, "")
     if record.compiled_kept:
         xla += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
+    if record.wrap_up:
+        xla += f" · results {sum(record.wrap_up.values()):.1f} s after the last epoch"
     st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
                 f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
     settings_note(record, current_config)

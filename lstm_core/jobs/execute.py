@@ -134,6 +134,7 @@ def train_recorded(store: RunStore, run_id: str, prepared, listeners=(), ticks: 
 
 def _finish(store: RunStore, run_id: str, prepared, state) -> str:
     report = None
+    started = time.monotonic()
     trained = state.model is not None and state.epochs_done > 0 and state.status not in ("diverged", "error")
     if trained:
         try:
@@ -142,18 +143,24 @@ def _finish(store: RunStore, run_id: str, prepared, state) -> str:
                 store.add_finding(run_id, finding)
         except Exception as exc:  # a model that cannot predict is reported, not raised
             store.add_finding(run_id, translate(exc, area="evaluation"))
-    return record_end(store, run_id, prepared, state, report)
+    return record_end(store, run_id, prepared, state, report, scoring=time.monotonic() - started)
 
 
-def record_end(store: RunStore, run_id: str, prepared, state, report) -> str:
-    """A trained run's last word: its artifacts (as a page run writes them), metrics and final status."""
+def record_end(store: RunStore, run_id: str, prepared, state, report, scoring: float | None = None) -> str:
+    """A trained run's last word: its artifacts (as a page run writes them), metrics and final status. `scoring`:
+    the seconds its report took, kept with the seconds its files took (RunRecord.wrap_up)."""
     if store.status(run_id) is None:
         return "deleted"  # deleted while it trained: no folder is made again
+    started = time.monotonic()
     if state.model is not None and state.epochs_done > 0:
         try:
             store.write_artifacts(run_id, run_outputs(prepared, state, report))
         except Exception as exc:
             store.add_finding(run_id, translate(exc, area="saving the run"))
+    wrap_up = {"saving": round(time.monotonic() - started, 3)}
+    if scoring is not None:
+        wrap_up["scoring"] = round(scoring, 3)
+    store.add_event(run_id, "wrap_up", wrap_up)
     metrics, verdict = report_metrics(report)
     reason = state.reason
     if state.status == "stopped_early" and reason and reason in (store.stop_reason(run_id), SERVER_STOPPED):

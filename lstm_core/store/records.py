@@ -69,6 +69,7 @@ class RunReading:
         findings = [_finding(json.loads(e["payload"])) for e in events if e["kind"] == "finding"]
         samples = [json.loads(e["payload"]) for e in events if e["kind"] == "sample"]
         compiled = [json.loads(e["payload"]) for e in events if e["kind"] == "compiled"]
+        wrap_up = [json.loads(e["payload"]) for e in events if e["kind"] == "wrap_up"]
         return RunRecord(
             id=row["number"], name=row["name"], config=RunConfig.from_json(row["config"]), data_id=row["data_id"],
             data_name=row["data_name"], status=row["status"], reason=row["reason"], history=history,
@@ -78,7 +79,7 @@ class RunReading:
             data_ref=row["data_ref"], reader=row["reader"], source=row["source"],
             epoch_seconds=[e["seconds"] for e in epochs],
             jit_compile=None if row["jit_compile"] is None else bool(row["jit_compile"]), samples=samples,
-            compiled_kept=bool(compiled and compiled[-1].get("kept")),
+            compiled_kept=bool(compiled and compiled[-1].get("kept")), wrap_up=wrap_up[-1] if wrap_up else None,
             created=row["created"], started=row["started"], finished=row["finished"],
             planned_epochs=row["planned_epochs"], steps=row["steps"],
             progress=json.loads(row["progress"]) if row["progress"] else None, has_artifacts=bool(row["artifacts"]),

@@ -110,6 +110,8 @@ def test_upload_pick_target_and_train_two_epochs(app, upload):
     assert [s.value for s in app.subheader] == [*SECTIONS, "4 · Results"]
     status = status_line(app)
     assert status.startswith("Training completed · ") and " 2 epoch(s) in " in status
+    wrap_up = shown_record(app).wrap_up
+    assert f" · results {sum(wrap_up.values()):.1f} s after the last epoch" in status, status
     loss = trace(charts(app)["Loss per epoch"], "train loss")
     assert numbers(loss["x"]) == [1, 2] and all(math.isfinite(v) for v in numbers(loss["y"]))
     assert shown_record(app).config.target == "temperature"

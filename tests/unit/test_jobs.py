@@ -60,6 +60,9 @@ def test_a_submitted_run_trains_in_a_worker_and_everything_lands_in_the_store(en
     assert report.actual.dtype == report.predicted.dtype == "float64" and len(report.actual) == len(report.target_rows)
     assert set(report.baselines) == {k for k in report.metrics["baselines"]}
     assert record.started >= record.created and record.finished >= record.started
+    # What came after the last epoch is timed, and fits in the worker's time for the run.
+    assert set(record.wrap_up) == {"scoring", "saving"} and min(record.wrap_up.values()) > 0
+    assert record.seconds + sum(record.wrap_up.values()) <= record.finished - record.started
 
 
 def test_an_interval_far_from_its_coverage_reaches_the_stored_run_as_result001(engine):
