@@ -50,7 +50,7 @@ def render_results(record, current_config=None) -> None:
         record.jit_compile, "")
     if record.compiled_kept:
         xla += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
-    if record.wrap_up:
+    if record.wrap_up and "scoring" in record.wrap_up:  # a CLI-stored run was scored outside the worker's timing
         xla += f" · results {sum(record.wrap_up.values()):.1f} s after the last epoch"
     st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
                 f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")

@@ -131,10 +131,13 @@ def test_a_fit_is_kept_beside_the_store_and_the_next_process_reads_it_without_fi
     home = tmp_path / "home"
     home.mkdir()
     first = fit_in_a_new_process(repo, home)
+    [kept] = (home / "cache" / "ets").glob("*.json")
+    os.utime(kept, (1_000_000, 1_000_000))
     second = fit_in_a_new_process(repo, home)
     assert first[-1] and not second[-1], "the second process fitted again instead of reading the first one's fit"
     assert second[:-1] == first[:-1], "the fit read back is the fit made, bit for bit"
-    assert len(list((home / "cache" / "ets").glob("*.json"))) == 1
+    assert list((home / "cache" / "ets").glob("*.json")) == [kept]
+    assert kept.stat().st_mtime > 1_000_000, "a fit read counts as recently used: pruning keeps it longest"
 
 
 def test_without_a_store_nothing_is_written_and_an_unreadable_fit_is_made_again(repo, tmp_path):
