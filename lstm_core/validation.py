@@ -66,9 +66,9 @@ def _steps(model, signature: tuple):
     """(over_batches, step) for this model and data signature, traced once and kept on the model: `step` is the
     model's test step, with XLA when the model trains with it (as Keras compiles its own), and `over_batches`
     loops it over a stack of full batches in one call."""
-    kept = getattr(model, "_playground_validation", None)
-    if kept is None:
-        kept = model._playground_validation = {}
+    # In the instance's own dict: an attribute set on a Keras model goes through its tracking, which stores a
+    # copy of a dict, and what was put in the original would be lost (the steps traced again at the next epoch).
+    kept = model.__dict__.setdefault("_playground_validation", {})
     if signature in kept:
         return kept[signature]
     import tensorflow as tf

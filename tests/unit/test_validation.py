@@ -58,3 +58,29 @@ def test_a_classifiers_validation_loss_is_the_one_keras_logs():
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=False)
     theirs, ours = logged_val_losses(model, x, y, x_val, y_val)
     assert len(ours) == 4 and ours == theirs
+
+
+@pytest.mark.parametrize("xla", [False, True])
+def test_the_validation_step_is_traced_once_a_model_not_once_an_epoch(xla):
+    """Python runs a test step only while TensorFlow traces it; a second trace (and, with XLA, a second compile)
+    would cost each run up to a second. The count covers every epoch after the first."""
+    import keras
+    import tensorflow as tf
+
+    class Counting(keras.Sequential):
+        traces = 0
+
+        def test_step(self, data):
+            Counting.traces += 1
+            return super().test_step(data)
+
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(64, 12, 1)).astype("float32"), rng.normal(size=(64, 1)).astype("float32")
+    x_val, y_val = rng.normal(size=(40, 12, 1)), rng.normal(size=(40, 1))
+    model = Counting([keras.Input((12, 1)), keras.layers.LSTM(4, seed=1), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse", jit_compile=xla)
+    batches = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    model.fit(batches, epochs=1, verbose=0, callbacks=[validating(x_val, y_val)])
+    after_one = Counting.traces
+    model.fit(batches, epochs=3, verbose=0, callbacks=[validating(x_val, y_val)])
+    assert after_one >= 1 and Counting.traces == after_one, (after_one, Counting.traces)
