@@ -176,7 +176,7 @@ class ReferenceCache:
             self._models.pop(next(iter(self._models)))
 
     def _prune(self) -> None:
-        kept = sorted(self.folder.glob("*.keras"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in (p for p in kept[KEPT_REFERENCES:] if not p.name.startswith(".")):
-            old.unlink(missing_ok=True)
+        from lstm_core.store.files import prune_newest
+
+        for old in prune_newest(self.folder, "*.keras", KEPT_REFERENCES):
             old.with_suffix(".json").unlink(missing_ok=True)

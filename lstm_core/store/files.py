@@ -24,7 +24,7 @@ class StoredFiles:
         digest = hashlib.sha256(raw).hexdigest()
         path = self.data_dir / digest
         if not path.exists():
-            _write_atomic(path, raw)
+            write_atomic(path, raw)
         with self.db.write() as c:
             c.execute("INSERT OR IGNORE INTO data (digest, size, created) VALUES (?, ?, ?)",
                       (digest, len(raw), time.time()))
@@ -46,7 +46,7 @@ class StoredFiles:
         folder = self.run_dir(run_id)
         folder.mkdir(parents=True, exist_ok=True)
         for name, content in files.items():
-            _write_atomic(folder / _safe_name(name), content)
+            write_atomic(folder / _safe_name(name), content)
         with self.db.write() as c:
             c.execute("UPDATE runs SET artifacts = 1 WHERE id = ?", (run_id,))
 
@@ -73,7 +73,8 @@ class StoredFiles:
                     c.execute("DELETE FROM data WHERE digest = ?", (row["digest"],))
 
 
-def _write_atomic(path: Path, content: bytes) -> None:
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write `path` whole or not at all: a reader meanwhile sees the old file or none, never half of the new one."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -82,6 +83,22 @@ def _write_atomic(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def prune_newest(folder: Path, pattern: str, keep: int) -> list[Path]:
+    """Delete all but the `keep` most recently modified files matching `pattern` in `folder` (files being written,
+    named with a leading dot, left alone); returns the deleted ones. Safe while other processes prune too."""
+    files = []
+    for path in folder.glob(pattern):
+        try:
+            if not path.name.startswith("."):
+                files.append((path.stat().st_mtime, path))
+        except OSError:
+            continue  # deleted by another process meanwhile
+    gone = [path for _, path in sorted(files, reverse=True)[keep:]]
+    for path in gone:
+        path.unlink(missing_ok=True)
+    return gone
 
 
 def _safe_name(name: str) -> str:

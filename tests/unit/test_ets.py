@@ -156,10 +156,12 @@ def test_without_a_store_nothing_is_written_and_an_unreadable_fit_is_made_again(
 
 
 def test_the_disk_keeps_the_most_recently_used_fits(tmp_path):
-    from lstm_core.tasks.forecast.ets import prune_disk
+    from lstm_core.store.files import prune_newest
 
     for age, name in enumerate("abcde"):
         (tmp_path / f"{name}.json").write_text("{}")
         os.utime(tmp_path / f"{name}.json", (1_000_000 + age, 1_000_000 + age))
-    prune_disk(tmp_path, 3)
-    assert sorted(path.stem for path in tmp_path.glob("*.json")) == ["c", "d", "e"]
+    (tmp_path / ".partial-x.json").write_text("{")  # another process's file being written: never pruned
+    gone = prune_newest(tmp_path, "*.json", 3)
+    assert sorted(path.stem for path in tmp_path.glob("[!.]*.json")) == ["c", "d", "e"]
+    assert sorted(path.stem for path in gone) == ["a", "b"] and (tmp_path / ".partial-x.json").exists()

@@ -123,29 +123,17 @@ def _read_disk(key: tuple[str, int]) -> tuple[bool, EtsFit | None]:
 
 
 def _write_disk(key: tuple[str, int], fit: EtsFit | None) -> None:
+    from lstm_core.store.files import prune_newest, write_atomic
+
     path = disk_file(key)
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        partial.write_text(json.dumps({"fit": None if fit is None else dataclasses.asdict(fit)}), encoding="utf-8")
-        os.replace(partial, path)  # whole or absent, whoever reads it meanwhile
-        prune_disk(path.parent, DISK_FITS)
+        write_atomic(path, json.dumps({"fit": None if fit is None else dataclasses.asdict(fit)}).encode())
+        prune_newest(path.parent, "*.json", DISK_FITS)
     except OSError:
         pass  # a cache: the fit is still returned
-
-
-def prune_disk(folder: Path, keep: int) -> None:
-    """Delete all but the `keep` most recently written or read fits in `folder`."""
-    files = []
-    for path in folder.glob("*.json"):
-        try:
-            files.append((path.stat().st_mtime, path))
-        except OSError:
-            continue  # deleted by another process meanwhile
-    for _, path in sorted(files, reverse=True)[keep:]:
-        path.unlink(missing_ok=True)
 
 
 def _fit_forms(train: np.ndarray, season: int) -> EtsFit | None:
