@@ -106,7 +106,9 @@ def test_a_learning_rate_sweep_shows_every_curve_flags_the_bad_rates_and_hands_o
     # The score's axis goes logarithmic when the best losses span a decade (how far the diverged runs climb before
     # they stop differs between machines).
     scores = [run.best_val_loss for run in state.runs if run.best_val_loss]
-    wide = max(scores) / min(scores) >= 10
+    from ui.sweep_charts import LOG_SPAN
+
+    wide = max(scores) / min(scores) >= LOG_SPAN
     assert labels == ["learning rate (log)", "best validation loss" + (" (log)" if wide else "")], scores
     assert len(parallel["data"][0]["line"]["color"]) == 4
 
