@@ -26,8 +26,11 @@ def test_a_shared_link_opens_the_same_setup_in_a_fresh_browser(app, browser):
                                polling=POLL_MS)
     link = app.page.url
     assert "sample=monthly_sales" in link and "difference=true" in link
+    # The link is drawn when asked for (a popover), not on every page load.
+    shown = app.page.locator("[data-testid='stCode']").filter(has_text="units=48")
+    assert shown.count() == 0
     app.page.get_by_text("Share this setup").click()
-    assert app.page.locator("[data-testid='stCode']").filter(has_text="units=48").count() == 1
+    expect(shown).to_have_count(1)
 
     context = browser.new_context(viewport=app.page.viewport_size)
     try:
