@@ -8,8 +8,9 @@ Every half second it reads /proc for each process descended from the phase's pyt
 kernel has counted so far) and keeps each process's last reading; at the end it sums them by kind: the pytest
 processes, training workers (forked from multiprocessing's fork server), Ray's processes, the CLI runs the tests
 start, `streamlit run` servers and Chromium's processes. A process that lived less than half a second, and the last
-half second of each, are missed: the sums are a floor. "busy" is CPU seconds over (wall seconds × cores): the
-share of the machine the phase kept working; near 100 %, only less work makes it faster.
+half second of each, are missed: the sums are a floor. "busy" is CPU seconds over (wall seconds × cores), the share
+of the machine the phase kept working, also a floor (`vmstat` beside it read a few points more); near 100 %, only
+less work makes a phase faster.
 """
 
 from __future__ import annotations
@@ -49,13 +50,16 @@ def kind(command: str) -> str:
         return f"Chromium ({found.group(1) if found else 'browser'})"
     if "streamlit" in command and " run " in command:
         return "streamlit run servers"
+    if "playwright" in command:
+        return "Playwright's driver"
     if "multiprocessing" in command:
         return "training workers and helpers (forked)"
     if "ray" in command.lower():
         return "Ray (workers, raylet, GCS)"
     if "lstm_core" in command or "train_script.py" in command:
         return "CLI runs and exported scripts"
-    if "pytest" in command or "xdist" in command or "execnet" in command:
+    # xdist's workers start as `python -c "import sys;exec(eval(sys.stdin.readline()))"` (execnet).
+    if "pytest" in command or "sys.stdin.readline" in command:
         return "pytest processes (in-process tests, AppTest)"
     return "other"
 
@@ -103,7 +107,7 @@ def main() -> int:
         failed |= code
         used = sum(cpu.values())
         total_wall, total_cpu = total_wall + wall, total_cpu + used
-        print(f"\n{name}: {wall:.0f} s wall, {used:.0f} s CPU, busy {used / (wall * cores):.0%} of {cores} cores"
+        print(f"\n{name}: {wall:.0f} s wall, {used:.0f} s CPU, busy ≥ {used / (wall * cores):.0%} of {cores} cores"
               + ("" if code == 0 else f" (pytest exited {code})"))
         for what, seconds in cpu.most_common():
             print(f"  {seconds:7.1f} s  {count[what]:4d} process(es)  {what}")
