@@ -56,6 +56,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/checks_speed.py
 	$(BIN)/python bench/window_speed.py
 	$(BIN)/python bench/first_paint.py
+	$(BIN)/python bench/page_load.py
 	$(BIN)/python bench/rerun_gc.py
 	$(BIN)/python bench/lr_find_speed.py
 	$(BIN)/python bench/first_point.py
