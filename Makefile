@@ -35,6 +35,7 @@ run: $(VENV)/.app-installed
 # otherwise order files by their number of tests); then the browser tests on their own: they wait on a live
 # server's training, and beside the other tests on the same cores both sides ran about twice as slowly.
 # The browser phase collects only its own folder (the whole suite's collection took 5 s more).
+# bench/suite_cpu.py runs these two phases with the same arguments (keep them alike) and sums their CPU by process.
 test: $(VENV)/.dev-installed $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not browser"

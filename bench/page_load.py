@@ -44,9 +44,9 @@ def one_load(browser, url: str, open_share: bool) -> dict:
         if open_share:
             page.get_by_text("Share this setup").click()
             page.locator(CODE).first.wait_for(state="visible")
+        seconds = time.monotonic() - started
         # Let work queued by the last draw finish before reading the totals.
         page.wait_for_timeout(1000)
-        seconds = time.monotonic() - started - 1.0
         metrics = {m["name"]: m["value"] for m in devtools.send("Performance.getMetrics")["metrics"]}
         return {"wall": seconds, "tasks": metrics["TaskDuration"], "script": metrics["ScriptDuration"],
                 "files": len(scripts), "highlighter": any("SyntaxHighlighter" in name for name in scripts)}

@@ -141,7 +141,7 @@ def share_setup() -> None:
         note["params"] = params
     sample = params.get("sample")
     # A popover draws its content only when opened: an expander's code block would load the page's code highlighter
-    # (~0.4 s of the browser's main thread) on every page load, opened or not (bench/page_load.py).
+    # (about 0.5 s of the browser's main thread) on every page load, opened or not (bench/page_load.py).
     with st.sidebar.popover("Share this setup", icon=":material/link:", width="stretch"):
         data = f" and the built-in sample '{sample}'." if sample else "; the data is not in it: they load their own."
         st.caption("Anyone opening this link gets these settings" + data)
