@@ -89,7 +89,7 @@ def main() -> int:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context, playground = open_page(browser, url)
+            context, playground = open_page(browser, url, still=False)
             playground.wait_for_charts(1)
             playground.set_number("Epochs", 10)
             playground.click_train()

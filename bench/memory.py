@@ -72,7 +72,7 @@ def main() -> int:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context, playground = open_page(browser, url)
+            context, playground = open_page(browser, url, still=False)
             playground.wait_for_charts(1)
             playground.set_number("Epochs", 1)
             playground.set_number("Units per layer", 4)
@@ -90,7 +90,7 @@ def main() -> int:
             after_runs = rss_mb(server.pid)
             context.close()
             for _ in range(args.sessions):
-                other, _ = open_page(browser, url)
+                other, _ = open_page(browser, url, still=False)
                 other.close()
             time.sleep(5)
             after_sessions = rss_mb(server.pid)

@@ -41,7 +41,7 @@ def reruns(browser, launcher: tuple[str, ...], folder: Path) -> tuple[float, flo
     """(server CPU s, wall s) for RERUNS reruns of the Playground, after the page's first run and one warm-up."""
     server, url = start_server(folder / "server.log", folder / "home", launcher)
     try:
-        context, playground = open_page(browser, url)
+        context, playground = open_page(browser, url, still=False)
         playground.wait_for_charts(1)
         playground.set_number("Units per layer", 9)
         cpu, started = cpu_seconds(server.pid), time.perf_counter()

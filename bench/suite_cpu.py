@@ -29,7 +29,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 PHASES = {
     "the other tests (2 xdist workers)": ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder",
                                           "-m", "not browser"],
-    "the browser tests": ["-m", "browser", "tests/browser"],
+    "the browser tests (2 xdist workers)": ["-n", "2", "--dist", "load", "-m", "browser", "tests/browser"],
 }
 
 

@@ -81,7 +81,7 @@ def main() -> int:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            _context, playground = open_page(browser, url)
+            _context, playground = open_page(browser, url, still=False)
             playground.wait_for_charts(1)
             time.sleep(30)  # the spare worker is warm
             number = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import IDLE, POLL_MS
+from tests.browser.conftest import IDLE, POLL_MS, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_a_shared_link_opens_the_same_setup_in_a_fresh_browser(app, browser):
     app.page.get_by_text("Share this setup").click()
     expect(shown).to_have_count(1)
 
-    context = browser.new_context(viewport=app.page.viewport_size)
+    context = new_context(browser)
     try:
         page = context.new_page()
         page.goto(link)
