@@ -116,7 +116,11 @@ def cli(repo):
 # files in collection order, and a long file taken last leaves the other worker idle at the end.
 LONGEST_FILES = ("unit/test_ray_engine.py", "unit/test_compiled.py", "unit/test_jobs.py", "unit/test_lab.py",
                  "app/test_sweeps_page.py", "app/test_classification_page.py", "app/test_playground.py",
-                 "unit/test_classification_train.py", "app/test_error_lab.py", "app/test_inside_page.py")
+                 "unit/test_classification_train.py", "app/test_error_lab.py", "app/test_inside_page.py",
+                 # The browser phase's (two workers taking one test at a time): its short tests last.
+                 "browser/test_browser_jobs.py", "browser/test_browser_runs.py",
+                 "browser/test_browser_text_generation.py", "browser/test_browser_reliability.py",
+                 "browser/test_browser_sweeps.py", "browser/test_browser_fixes.py", "browser/test_browser_inside.py")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -26,6 +26,9 @@ from lstm_core.train import Runner, RunState, _emitter
 
 # Windows per batch when measuring validation loss: larger than training batches, it only runs forward.
 EVAL_BATCH = 256
+# XLA off: on both built-in texts it made the whole run slower, its first epoch (the compile) and every later one
+# alike, for the same bits per character (bench/text_lm_speed.py; the README's speed table has the figures).
+LM_JIT = False
 
 
 @dataclass
@@ -130,7 +133,7 @@ def build_lm(config: RunConfig, vocab_size: int):
     return keras.Model(inputs, outputs, name="lstm_language_model")
 
 
-def compile_lm(model, config: RunConfig, jit_compile: bool):
+def compile_lm(model, config: RunConfig, jit_compile: bool = LM_JIT):
     """(model to train, kept): `model` compiled, or, in a worker, a kept compiled model of the same shape."""
     from lstm_core.compiled import compiled
     from lstm_core.model import STEPS_PER_EXECUTION, make_optimizer
@@ -151,7 +154,7 @@ class TextRunState(RunState):
 class TextRunner(Runner):
     """The project's Runner on lazy text windows, emitting a "sample" event before training and after each epoch."""
 
-    def __init__(self, prepared: TextPrepared, listeners=(), jit_compile: bool = True, ticks: bool = False):
+    def __init__(self, prepared: TextPrepared, listeners=(), jit_compile: bool = LM_JIT, ticks: bool = False):
         super().__init__(prepared.config, prepared, listeners, jit_compile=jit_compile, ticks=ticks)
         self.prepared = prepared
         self.corpus = prepared.corpus
@@ -235,7 +238,7 @@ def _sampler(runner: TextRunner):
 
 
 def runner_for_text(prepared: TextPrepared, listeners=(), ticks: bool = False, monitors: bool = True,
-                    jit_compile: bool = True) -> TextRunner:
+                    jit_compile: bool = LM_JIT) -> TextRunner:
     runner = TextRunner(prepared, listeners, jit_compile=jit_compile, ticks=ticks)
     if monitors:
         attach_text_monitors(runner)
@@ -280,5 +283,6 @@ def evaluate_text(prepared: TextPrepared, model) -> dict:
     return {"model": model_bits, "baselines": {"unigram": baseline}, "verdict": verdict}
 
 
-def train_text(prepared: TextPrepared, listeners=(), monitors: bool = True, jit_compile: bool = True) -> TextRunState:
+def train_text(prepared: TextPrepared, listeners=(), monitors: bool = True,
+               jit_compile: bool = LM_JIT) -> TextRunState:
     return runner_for_text(prepared, listeners, monitors=monitors, jit_compile=jit_compile).run()

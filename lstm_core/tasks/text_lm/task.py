@@ -7,7 +7,7 @@ from lstm_core.config import RunConfig
 from lstm_core.tasks.base import Task, sample_name
 from lstm_core.tasks.text_lm import cli
 from lstm_core.tasks.text_lm.corpus import read_text
-from lstm_core.tasks.text_lm.lm import build_lm, evaluate_text, prepare_text, runner_for_text
+from lstm_core.tasks.text_lm.lm import LM_JIT, build_lm, evaluate_text, prepare_text, runner_for_text
 from lstm_core.tasks.text_lm.samples import TEXT_SAMPLES
 
 
@@ -21,7 +21,7 @@ class TextLmTask(Task, name="text_lm", config_tasks=("text-lm",), reader="text",
     def runner(self, prepared, listeners=(), ticks: bool = True, monitors: bool = True,
                jit_compile: bool | None = None):
         return runner_for_text(prepared, listeners, ticks=ticks, monitors=monitors,
-                               jit_compile=True if jit_compile is None else jit_compile)
+                               jit_compile=LM_JIT if jit_compile is None else jit_compile)
 
     def untrained_model(self, prepared):
         return build_lm(prepared.config, prepared.corpus.vocab.size)
