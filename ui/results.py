@@ -39,6 +39,15 @@ def headline(record, report) -> None:
     (st.success if beat else st.warning)(report.verdict)
 
 
+def compile_note(record, without: str = "a short run ends sooner without compiling") -> str:
+    """For a run's status line: whether its step was compiled with XLA (`without`: why not), and whether it was
+    kept from an earlier run of the same shape."""
+    note = {True: " · compiled with XLA", False: f" · without XLA ({without})"}.get(record.jit_compile, "")
+    if record.compiled_kept:
+        note += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
+    return note
+
+
 def render_results(record, current_config=None) -> None:
     """The results of a stored run, drawn for the settings it was trained with (never the sidebar's)."""
     from .inside import inside_section, window_from_chart  # imported with the first results, not the first paint
@@ -46,10 +55,7 @@ def render_results(record, current_config=None) -> None:
     prepared, report = prepared_of(record), report_of(record)
     st.subheader("4 · Results")
     reason = f": {record.reason}" if record.reason else ""
-    xla = {True: " · compiled with XLA", False: " · without XLA (a short run ends sooner without compiling)"}.get(
-        record.jit_compile, "")
-    if record.compiled_kept:
-        xla += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
+    xla = compile_note(record)
     if record.wrap_up and "scoring" in record.wrap_up:  # a CLI-stored run was scored outside the worker's timing
         xla += f" · results {sum(record.wrap_up.values()):.1f} s after the last epoch"
     st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "

@@ -15,7 +15,7 @@ from lstm_core.jobs.calls import generate_text, model_calls
 from .charts import _LAYOUT, TRAIN_COLOUR, VAL_COLOUR
 from .export import export_part
 from .findings import plain, render_findings
-from .results import STATUS_TEXT, model_part, settings_note
+from .results import STATUS_TEXT, compile_note, model_part, settings_note
 from .stored import prepared_of, report_of
 from .workspace import run_store
 
@@ -81,8 +81,9 @@ def render_lm_results(record, current_config=None, on_fix=None) -> None:
     """What a stored run learnt, drawn for the settings it was trained with (never the sidebar's)."""
     st.subheader("4 · What it learnt")
     reason = f": {record.reason}" if record.reason else ""
+    xla = compile_note(record, "on a CPU, XLA runs a language model's epochs slower than TensorFlow alone")
     st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
-                f"{record.seconds:.1f} s · run {plain(record.name)}")
+                f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
     settings_note(record, current_config)
     render_findings(record.findings, key="lm-run", fixable=on_fix is not None, on_fix=on_fix)
     report = report_of(record)

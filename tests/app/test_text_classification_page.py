@@ -75,6 +75,8 @@ def test_a_run_trains_live_in_a_worker_is_stopped_then_classifies_a_sentence_and
     record = shown_record(at, SHOWN)
     assert record.status == "stopped_early" and 4 <= record.epochs < 60
     assert record.reason == f"stopped by you after {record.epochs} epoch(s)"
+    [status] = [m.value for m in at.markdown if "epoch(s) in" in m.value]
+    assert "without XLA (compiling the masked LSTM costs more than it saves)" in status, status
 
     preprocessing = json.loads(store.artifact(record.key, "preprocessing.json"))
     assert preprocessing["classes"] == ["billing", "delivery", "technical"] and "parcel" in preprocessing["vocabulary"]

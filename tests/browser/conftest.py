@@ -117,9 +117,9 @@ def app_url(tmp_path_factory):
         stop_server(server)
 
 
-def new_context(browser, still: bool = True, **options):
+def new_context(browser, still: bool = True):
     """A new browser context, like a new user's browser; `still`: its pages have no CSS animations (STILL)."""
-    context = browser.new_context(**{"viewport": VIEWPORT, **options})
+    context = browser.new_context(viewport=VIEWPORT)
     if still:
         context.add_init_script(STILL)
     return context
