@@ -81,7 +81,7 @@ def render_lm_results(record, current_config=None, on_fix=None) -> None:
     """What a stored run learnt, drawn for the settings it was trained with (never the sidebar's)."""
     st.subheader("4 · What it learnt")
     reason = f": {record.reason}" if record.reason else ""
-    xla = compile_note(record, "on a CPU, XLA runs a language model's epochs slower than TensorFlow alone")
+    xla = compile_note(record, "it runs a language model slower on a CPU")
     st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
                 f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
     settings_note(record, current_config)
