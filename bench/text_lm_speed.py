@@ -66,6 +66,8 @@ def main() -> None:
         print(f"  {'':12} {'whole run':>10} {'CPU':>8} {'1st epoch':>10} {'later':>8} {'val bits/char':>14}")
         for jit, label in ((True, "with XLA"), (False, "without")):
             rows = results[jit]
+            if any(row["xla"] != jit for row in rows):  # XLA refused the model: the runner trained without it
+                label += " (fell back)"
             print(f"  {label:12} {median(rows, 'wall'):9.1f}s {median(rows, 'cpu'):7.1f}s "
                   f"{median(rows, 'first'):9.2f}s {median(rows, 'later'):7.2f}s {median(rows, 'bits'):14.3f}")
         ratio = median(results[True], "wall") / median(results[False], "wall")

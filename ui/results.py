@@ -39,13 +39,17 @@ def headline(record, report) -> None:
     (st.success if beat else st.warning)(report.verdict)
 
 
-def compile_note(record, without: str = "a short run ends sooner without compiling") -> str:
-    """For a run's status line: whether its step was compiled with XLA (`without`: why not), and whether it was
-    kept from an earlier run of the same shape."""
-    note = {True: " · compiled with XLA", False: f" · without XLA ({without})"}.get(record.jit_compile, "")
+def status_line(record, without_xla: str = "a short run ends sooner without compiling") -> str:
+    """A stored run's status line (Markdown): how it ended and why, its epochs and seconds, whether its step was
+    compiled with XLA (`without_xla`: why not) or kept from an earlier run of the same shape, and its name."""
+    reason = f": {record.reason}" if record.reason else ""
+    notes = {True: " · compiled with XLA", False: f" · without XLA ({without_xla})"}.get(record.jit_compile, "")
     if record.compiled_kept:
-        note += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
-    return note
+        notes += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
+    if record.wrap_up and "scoring" in record.wrap_up:  # a CLI-stored run was scored outside the worker's timing
+        notes += f" · results {sum(record.wrap_up.values()):.1f} s after the last epoch"
+    return (f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
+            f"{record.seconds:.1f} s{notes} · run {plain(record.name)}")
 
 
 def render_results(record, current_config=None) -> None:
@@ -54,12 +58,7 @@ def render_results(record, current_config=None) -> None:
 
     prepared, report = prepared_of(record), report_of(record)
     st.subheader("4 · Results")
-    reason = f": {record.reason}" if record.reason else ""
-    xla = compile_note(record)
-    if record.wrap_up and "scoring" in record.wrap_up:  # a CLI-stored run was scored outside the worker's timing
-        xla += f" · results {sum(record.wrap_up.values()):.1f} s after the last epoch"
-    st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
-                f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
+    st.markdown(status_line(record))
     settings_note(record, current_config)
     render_findings(record.findings, key="run")
     if record.epochs:

@@ -20,7 +20,7 @@ from . import charts
 from .classification import confusion_chart
 from .export import export_part
 from .findings import plain, render_findings
-from .results import STATUS_TEXT, compile_note, model_part, settings_note
+from .results import model_part, settings_note, status_line
 from .stored import report_of
 from .workspace import run_store
 
@@ -152,10 +152,7 @@ def probability_chart(row: pd.Series, classes: tuple[str, ...]) -> go.Figure:
 def render_text_results(record, current_config=None) -> None:
     """A stored run's results, drawn for the settings it was trained with (never the sidebar's)."""
     st.subheader("4 · Results")
-    reason = f": {record.reason}" if record.reason else ""
-    xla = compile_note(record, "compiling the masked LSTM costs more than it saves")
-    st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
-                f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
+    st.markdown(status_line(record, "compiling the masked LSTM costs more than it saves"))
     settings_note(record, current_config)
     render_findings(record.findings, key="text-run", on_fix=apply_fix)
     if record.epochs:

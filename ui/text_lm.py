@@ -15,7 +15,7 @@ from lstm_core.jobs.calls import generate_text, model_calls
 from .charts import _LAYOUT, TRAIN_COLOUR, VAL_COLOUR
 from .export import export_part
 from .findings import plain, render_findings
-from .results import STATUS_TEXT, compile_note, model_part, settings_note
+from .results import model_part, settings_note, status_line
 from .stored import prepared_of, report_of
 from .workspace import run_store
 
@@ -80,10 +80,7 @@ def live_part(record) -> None:
 def render_lm_results(record, current_config=None, on_fix=None) -> None:
     """What a stored run learnt, drawn for the settings it was trained with (never the sidebar's)."""
     st.subheader("4 · What it learnt")
-    reason = f": {record.reason}" if record.reason else ""
-    xla = compile_note(record, "it runs a language model slower on a CPU")
-    st.markdown(f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
-                f"{record.seconds:.1f} s{xla} · run {plain(record.name)}")
+    st.markdown(status_line(record, "it runs a language model slower on a CPU"))
     settings_note(record, current_config)
     render_findings(record.findings, key="lm-run", fixable=on_fix is not None, on_fix=on_fix)
     report = report_of(record)

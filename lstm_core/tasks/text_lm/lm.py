@@ -133,7 +133,7 @@ def build_lm(config: RunConfig, vocab_size: int):
     return keras.Model(inputs, outputs, name="lstm_language_model")
 
 
-def compile_lm(model, config: RunConfig, jit_compile: bool = LM_JIT):
+def compile_lm(model, config: RunConfig, jit_compile: bool):
     """(model to train, kept): `model` compiled, or, in a worker, a kept compiled model of the same shape."""
     from lstm_core.compiled import compiled
     from lstm_core.model import STEPS_PER_EXECUTION, make_optimizer
