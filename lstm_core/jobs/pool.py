@@ -96,7 +96,8 @@ class LocalEngine(StoreEngine):
             return {"size": self.size, "workers": len(self.workers),
                     "training": sum(1 for w in self.workers if w.run_id), "warm": sum(1 for w in self.workers
                                                                                      if w.ready and w.idle),
-                    "pids": [w.process.pid for w in self.workers], "replaced": list(self.replaced)}
+                    "pids": [w.process.pid for w in self.workers], "replaced": list(self.replaced),
+                    "compiled": {w.process.pid: len(w.shapes) for w in self.workers}}
 
     def worker_pid(self, run_id: str) -> int | None:
         with self._lock:
@@ -232,6 +233,10 @@ class LocalEngine(StoreEngine):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         parent_end, child_end = self._context.Pipe()
         warm = self._warm_setup(run_id) if self.warm_up else None
+        if warm and run_id is None and any(shape_hint(warm) in w.shapes for w in self.workers if not w.retiring):
+            # A spare compiling what another worker keeps would take CPU from the runs training now, for a shape
+            # that worker trains at steady speed next; it waits with TensorFlow imported instead.
+            warm = None
         process = self._context.Process(target=worker_main, name="lstm-playground-worker", daemon=True,
                                         args=(str(self.store.home), child_end, warm, child_environment(), os.getpid()))
         process.start()

@@ -78,7 +78,7 @@ class RayEngine(StoreEngine):
         with self._lock:
             training = len(self._tasks)
         return {"size": self.size, "workers": training, "training": training, "warm": 0, "pids": [], "replaced": [],
-                "backend": "ray", "address": self.address or "local"}
+                "compiled": {}, "backend": "ray", "address": self.address or "local"}
 
     def _wake(self) -> None:
         self._woken.set()

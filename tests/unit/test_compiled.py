@@ -4,6 +4,7 @@ other shapes and the bound are respected; a worker warms up and says when it reu
 from __future__ import annotations
 
 import pytest
+from waiting import until
 
 from lstm_core import compiled
 from lstm_core.compiled import keep_compiled, kept_count, shape_hint
@@ -142,5 +143,24 @@ def test_workers_started_for_queued_runs_warm_up_on_the_runs_they_will_train(tmp
     try:
         assert [wait_for(store, run_id, timeout=240) for run_id in run_ids] == ["completed", "completed"]
         assert all(store.get(run_id).compiled_kept for run_id in run_ids), "each run found its shape compiled"
+    finally:
+        engine.close()
+
+
+def test_a_spare_does_not_compile_a_shape_another_worker_keeps(tmp_path):
+    """A run queued while the first worker warms up on its shape waits for that worker; the spare started meanwhile
+    waits with TensorFlow imported instead of compiling the same model on the cores the run trains on."""
+    store = RunStore(tmp_path / "home")
+    workspace = new_workspace_id()
+    earlier = store.create_run(workspace, SMALL, store.put_data(DATA), "noisy_seasonal.csv")
+    store.request_stop(earlier.key)
+    engine = LocalEngine(store, size=2)
+    try:
+        run_id = engine.submit(workspace, SMALL.replace(learning_rate=0.02), DATA, "noisy_seasonal.csv", "csv")
+        assert wait_for(store, run_id, timeout=240) == "completed"
+        assert store.get(run_id).compiled_kept, "the run trained on the worker that warmed up on its shape"
+        until(lambda: engine.pool_state()["warm"] == 2, 60, "two workers waiting")
+        compiled_by = engine.pool_state()["compiled"]
+        assert sorted(compiled_by.values()) == [0, 1], f"shapes each worker compiled: {compiled_by}"
     finally:
         engine.close()
