@@ -53,12 +53,12 @@ def compiled(fresh, optimizer, **compile_settings):
     """(model to train, kept): a kept model of the same shape set to `fresh`'s starting point (kept=True), or
     `fresh` itself compiled with these settings."""
     if _kept is None:
-        fresh.compile(optimizer=optimizer, **compile_settings)
+        compile_built(fresh, optimizer, **compile_settings)
         return fresh, False
     key = _shape_key(fresh, optimizer, compile_settings)
     model = _kept.get(key)
     if model is None:
-        fresh.compile(optimizer=optimizer, **compile_settings)
+        compile_built(fresh, optimizer, **compile_settings)
         _kept[key] = fresh
         while len(_kept) > _capacity:
             _kept.popitem(last=False)
@@ -66,6 +66,13 @@ def compiled(fresh, optimizer, **compile_settings):
     _kept.move_to_end(key)
     _start_from(model, fresh, optimizer)
     return model, True
+
+
+def compile_built(model, optimizer, **compile_settings) -> None:
+    model.compile(optimizer=optimizer, **compile_settings)
+    # Keras builds the optimizer's slots inside the first traced training step, and a tf.function that creates
+    # variables is traced a second time: ~0.6 s of every fresh model's first epoch. Built now, it is traced once.
+    optimizer.build(model.trainable_variables)
 
 
 def forget(model) -> None:

@@ -84,6 +84,7 @@ def find_learning_rate(prepared, start_lr: float = START_LR, end_lr: float = END
 def _record(prepared, lrs: np.ndarray, jit_compile: bool) -> list[float]:
     """The loss at every rate: the model's initialisers and the batch order carry the run's seed (never the
     process-wide one, which another user's run may reset)."""
+    from lstm_core.compiled import compile_built
     from lstm_core.model import build_model
 
     config, data = prepared.config, prepared.windows
@@ -91,7 +92,7 @@ def _record(prepared, lrs: np.ndarray, jit_compile: bool) -> list[float]:
     model = build_model(config, data.features, **options)
     _, _, loss = config.head(options.get("n_classes"))
     # One batch a step, so every loss belongs to one rate (several steps an execution would average rates).
-    model.compile(optimizer=_optimizer(config, float(lrs[0])), loss=loss, jit_compile=jit_compile)
+    compile_built(model, _optimizer(config, float(lrs[0])), loss=loss, jit_compile=jit_compile)
     x = np.ascontiguousarray(data.x_train, dtype="float32")
     y = np.ascontiguousarray(data.y_train, dtype="float32")
     batch = min(config.batch_size, len(x))

@@ -164,3 +164,40 @@ def test_a_spare_does_not_compile_a_shape_another_worker_keeps(tmp_path):
         assert sorted(compiled_by.values()) == [0, 1], f"shapes each worker compiled: {compiled_by}"
     finally:
         engine.close()
+
+
+def test_a_fresh_model_traces_its_training_step_once_and_trains_as_keras_would():
+    """Keras builds the optimizer's slots inside the first traced step, and TensorFlow traces a step that created
+    variables a second time. A model compiled with its optimizer built is traced once, and its losses are Keras'
+    own to the bit."""
+    import keras
+    import numpy as np
+
+    from lstm_core.compiled import compile_built
+    from lstm_core.model import STEPS_PER_EXECUTION
+
+    class Counting(keras.Sequential):
+        traces = 0
+
+        def train_step(self, data):
+            Counting.traces += 1
+            return super().train_step(data)
+
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(96, 12, 1)).astype("float32"), rng.normal(size=(96, 1)).astype("float32")
+
+    def fitted(compile_it) -> list[float]:
+        Counting.traces = 0
+        seeded = keras.initializers.GlorotUniform(seed=3)
+        model = Counting([keras.Input((12, 1)),
+                          keras.layers.LSTM(4, kernel_initializer=seeded,
+                                            recurrent_initializer=keras.initializers.Orthogonal(seed=4)),
+                          keras.layers.Dense(1, kernel_initializer=seeded)])
+        compile_it(model, keras.optimizers.Adam(0.01))
+        return model.fit(x, y, batch_size=16, epochs=3, verbose=0, shuffle=False).history["loss"]
+
+    settings = {"loss": "mse", "steps_per_execution": STEPS_PER_EXECUTION}
+    ours = fitted(lambda model, optimizer: compile_built(model, optimizer, **settings))
+    assert Counting.traces == 1
+    theirs = fitted(lambda model, optimizer: model.compile(optimizer=optimizer, **settings))
+    assert ours == theirs
