@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/first_trace.py [rounds]      (default 3)
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import statistics
@@ -57,7 +58,7 @@ def one_fit(setting: str, built: bool) -> dict:
                         shuffle=False, verbose=0, callbacks=[Clock()]).history["loss"]
     after = os.times()
     return {"first": ends[0] - started, "cpu": after.user + after.system - cpu.user - cpu.system,
-            "later": statistics.median(b - a for a, b in zip(ends, ends[1:], strict=False)), "loss": history}
+            "later": statistics.median(b - a for a, b in itertools.pairwise(ends)), "loss": history}
 
 
 def in_fresh_process(setting: str, built: bool) -> dict:
@@ -77,16 +78,16 @@ def main() -> None:
             for built in ((True, False) if round_ % 2 == 0 else (False, True)):
                 arms[built].append(in_fresh_process(setting, built))
 
-        def cell(built: bool) -> str:
-            rows = arms[built]
+        def cell(rows: list[dict]) -> str:
             first = statistics.median(row["first"] for row in rows)
             cpu = statistics.median(row["cpu"] for row in rows)
             later = statistics.median(row["later"] for row in rows)
             return f"first epoch {first:.2f} s, later {later:.3f} s, fit {cpu:.2f} s of CPU"
 
         same = all(row["loss"] == arms[True][0]["loss"] for row in arms[True] + arms[False])
-        print(f"{setting}: built at compile: {cell(True)} | built in the first step (Keras): {cell(False)} | "
-              f"same losses: {'yes' if same else 'NO'}  ({rounds} rounds, medians)", flush=True)
+        print(f"{setting}: built at compile: {cell(arms[True])} | "
+              f"built in the first step (Keras): {cell(arms[False])} | same losses: {'yes' if same else 'NO'}  "
+              f"({rounds} rounds, medians)", flush=True)
 
 
 if __name__ == "__main__":

@@ -354,6 +354,8 @@ def build_model(keras, features, n_classes=None, timesteps=None, mask_value=None
     optimizers = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop, "sgd": keras.optimizers.SGD}
     model.compile(optimizer=optimizers[CONFIG["optimizer"]](learning_rate=CONFIG["learning_rate"]),
                   loss=loss, jit_compile=JIT_COMPILE, steps_per_execution=STEPS_PER_EXECUTION)
+    # Built now rather than inside the first training step, which TensorFlow would then trace twice (same losses).
+    model.optimizer.build(model.trainable_variables)
     return model
 
 
