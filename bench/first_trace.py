@@ -1,10 +1,14 @@
-"""A fresh model's first epoch with the optimizer built when the model is compiled (the playground) against Keras'
-default, which builds it inside the first traced training step and so has TensorFlow trace that step twice.
+"""A fresh model compiled the playground's way against Keras' default compile: its first epoch and its scoring.
+
+The playground builds the optimizer when it compiles the model (Keras builds it inside the first traced training
+step, so TensorFlow traces that step twice), and a model trained with XLA predicts without it (scoring is a few
+calls of shapes the training never had, each of which XLA would compile).
 
 Each arm in a fresh process, as a worker's first run of a shape is, the arms alternating (ABBA). Two settings on the
 default sample: a short run without XLA (8 units, 3 epochs: what most of the test suite's runs and a quick try look
 like) and the sample's default run, which compiles with XLA. Printed per arm: the first epoch (trace, compile, first
-pass), the whole fit's CPU seconds, and whether the two arms' losses are the same to the bit.
+pass), the whole fit's CPU seconds, the scoring after it (the forecast report: test and validation predictions,
+baselines, intervals, 48 steps past the end), and whether the two arms' losses are the same to the bit.
 
 Run: .venv/bin/python bench/first_trace.py [rounds]      (default 3)
 """
@@ -33,14 +37,15 @@ def one_fit(setting: str, built: bool) -> dict:
     from lstm_core.config import RunConfig
     from lstm_core.data import load_csv
     from lstm_core.model import STEPS_PER_EXECUTION, build_model, make_optimizer
-    from lstm_core.tasks.forecast.pipeline import prepare
+    from lstm_core.tasks.forecast.pipeline import evaluate, prepare
     from lstm_core.tasks.forecast.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
 
     sample = SAMPLES[DEFAULT_SAMPLE]
     changes, jit = SETTINGS[setting]
     config = RunConfig(target=sample.target, features=sample.features, season=sample.season,
                        **{**sample.settings, **changes})
-    windows = prepare(load_csv(sample_csv(DEFAULT_SAMPLE), "sample.csv"), config).windows
+    prepared = prepare(load_csv(sample_csv(DEFAULT_SAMPLE), "sample.csv"), config)
+    windows = prepared.windows
     ends: list[float] = []
 
     class Clock(keras.callbacks.Callback):
@@ -57,8 +62,11 @@ def one_fit(setting: str, built: bool) -> dict:
     history = model.fit(windows.x_train, windows.y_train, batch_size=config.batch_size, epochs=config.epochs,
                         shuffle=False, verbose=0, callbacks=[Clock()]).history["loss"]
     after = os.times()
+    scoring = time.perf_counter()
+    evaluate(prepared, model, future_steps=48)
     return {"first": ends[0] - started, "cpu": after.user + after.system - cpu.user - cpu.system,
-            "later": statistics.median(b - a for a, b in itertools.pairwise(ends)), "loss": history}
+            "later": statistics.median(b - a for a, b in itertools.pairwise(ends)), "loss": history,
+            "scoring": time.perf_counter() - scoring}
 
 
 def in_fresh_process(setting: str, built: bool) -> dict:
@@ -82,11 +90,12 @@ def main() -> None:
             first = statistics.median(row["first"] for row in rows)
             cpu = statistics.median(row["cpu"] for row in rows)
             later = statistics.median(row["later"] for row in rows)
-            return f"first epoch {first:.2f} s, later {later:.3f} s, fit {cpu:.2f} s of CPU"
+            scoring = statistics.median(row["scoring"] for row in rows)
+            return f"first epoch {first:.2f} s, later {later:.3f} s, fit {cpu:.2f} s of CPU, scoring {scoring:.2f} s"
 
         same = all(row["loss"] == arms[True][0]["loss"] for row in arms[True] + arms[False])
-        print(f"{setting}: built at compile: {cell(arms[True])} | "
-              f"built in the first step (Keras): {cell(arms[False])} | same losses: {'yes' if same else 'NO'}  "
+        print(f"{setting}: the playground's compile: {cell(arms[True])} | "
+              f"Keras' compile: {cell(arms[False])} | same losses: {'yes' if same else 'NO'}  "
               f"({rounds} rounds, medians)", flush=True)
 
 

@@ -73,6 +73,12 @@ def compile_built(model, optimizer, **compile_settings) -> None:
     # Keras builds the optimizer's slots inside the first traced training step, and a tf.function that creates
     # variables is traced a second time: ~0.6 s of every fresh model's first epoch. Built now, it is traced once.
     optimizer.build(model.trainable_variables)
+    if model.jit_compile:
+        # A run predicts in a few calls of shapes its training never had (the test part, the forecast past the end,
+        # one window): XLA would compile each (~0.7 s of a fresh run's results) to save microseconds a call.
+        model.jit_compile = False
+        model.make_predict_function()
+        model.jit_compile = True
 
 
 def forget(model) -> None:

@@ -201,3 +201,32 @@ def test_a_fresh_model_traces_its_training_step_once_and_trains_as_keras_would()
     assert Counting.traces == 1
     theirs = fitted(lambda model, optimizer: model.compile(optimizer=optimizer, **settings))
     assert ours == theirs
+
+
+def test_a_model_trained_with_xla_predicts_without_it():
+    """Scoring predicts in a few calls of new shapes; compiling each with XLA cost a fresh run ~0.7 s before its
+    results. The training step keeps XLA; predictions are those of the same weights run without it, to the bit."""
+    import keras
+    import numpy as np
+
+    from lstm_core.compiled import compile_built
+    from lstm_core.model import STEPS_PER_EXECUTION
+
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(size=(64, 12, 1)).astype("float32"), rng.normal(size=(64, 1)).astype("float32")
+
+    def model_compiled(jit: bool):
+        seeded = keras.initializers.GlorotUniform(seed=5)
+        model = keras.Sequential([keras.Input((12, 1)), keras.layers.LSTM(16, kernel_initializer=seeded),
+                                  keras.layers.Dense(1, kernel_initializer=seeded)])
+        compile_built(model, keras.optimizers.Adam(0.01), loss="mse", jit_compile=jit,
+                      steps_per_execution=STEPS_PER_EXECUTION)
+        return model
+
+    xla, plain = model_compiled(True), model_compiled(False)
+    xla.fit(x, y, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    assert xla.jit_compile, "the training step is compiled with XLA"
+    plain.set_weights(xla.get_weights())
+    window = x[:1]
+    assert np.array_equal(xla.predict(x, verbose=0, batch_size=256), plain.predict(x, verbose=0, batch_size=256))
+    assert np.array_equal(xla.predict_on_batch(window), plain.predict_on_batch(window))
