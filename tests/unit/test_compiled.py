@@ -111,12 +111,17 @@ def test_a_shape_hint_ignores_what_never_reaches_the_model():
     assert shape_hint({**setup, "data_ref": "b" * 64}) != shape_hint(setup)
 
 
-def test_a_new_worker_warms_up_for_the_newest_run_and_the_run_says_it_started_compiled(tmp_path):
+def store_whose_newest_run_is_small(tmp_path) -> tuple[RunStore, str]:
+    """A store whose newest run (cancelled before it trained) is SMALL's: what a new worker compiles while it waits."""
     store = RunStore(tmp_path / "home")
     workspace = new_workspace_id()
-    # The newest run in the store (cancelled before it trained) is what a new worker compiles while it waits.
     earlier = store.create_run(workspace, SMALL, store.put_data(DATA), "noisy_seasonal.csv")
     store.request_stop(earlier.key)
+    return store, workspace
+
+
+def test_a_new_worker_warms_up_for_the_newest_run_and_the_run_says_it_started_compiled(tmp_path):
+    store, workspace = store_whose_newest_run_is_small(tmp_path)
     engine = LocalEngine(store, size=1)
     try:
         run_id = engine.submit(workspace, SMALL.replace(learning_rate=0.02), DATA, "noisy_seasonal.csv", "csv")
@@ -150,10 +155,7 @@ def test_workers_started_for_queued_runs_warm_up_on_the_runs_they_will_train(tmp
 def test_a_spare_does_not_compile_a_shape_another_worker_keeps(tmp_path):
     """A run queued while the first worker warms up on its shape waits for that worker; the spare started meanwhile
     waits with TensorFlow imported instead of compiling the same model on the cores the run trains on."""
-    store = RunStore(tmp_path / "home")
-    workspace = new_workspace_id()
-    earlier = store.create_run(workspace, SMALL, store.put_data(DATA), "noisy_seasonal.csv")
-    store.request_stop(earlier.key)
+    store, workspace = store_whose_newest_run_is_small(tmp_path)
     engine = LocalEngine(store, size=2)
     try:
         run_id = engine.submit(workspace, SMALL.replace(learning_rate=0.02), DATA, "noisy_seasonal.csv", "csv")
