@@ -114,12 +114,9 @@ def cli(repo):
 
 # The longest test files (wall seconds on one xdist worker, `pytest --durations=0`), started first: the workers take
 # files in collection order, and a long file taken last leaves the other worker idle at the end.
-LONGEST_FILES = ("unit/test_ray_engine.py", "unit/test_lab.py", "unit/test_compiled.py", "unit/test_jobs.py",
-                 "unit/test_classification_train.py", "app/test_sweeps_page.py", "app/test_memory.py",
-                 "app/test_inside_page.py", "app/test_intervals_page.py", "unit/test_sweeps.py",
-                 "unit/test_validation.py", "app/test_playground.py", "unit/test_export.py", "unit/test_monitors.py",
-                 "unit/test_ets.py", "app/test_awkward_uploads.py", "unit/test_cli_store.py",
-                 "app/test_classification_page.py", "unit/test_cli.py", "unit/test_inside.py", "unit/test_text_lm.py",
+LONGEST_FILES = ("unit/test_ray_engine.py", "unit/test_compiled.py", "unit/test_jobs.py", "unit/test_lab.py",
+                 "app/test_sweeps_page.py", "app/test_classification_page.py", "app/test_playground.py",
+                 "unit/test_classification_train.py", "app/test_error_lab.py", "app/test_inside_page.py",
                  # The browser phase's (two workers taking one test at a time): its short tests last.
                  "browser/test_browser_jobs.py", "browser/test_browser_runs.py",
                  "browser/test_browser_text_generation.py", "browser/test_browser_reliability.py",
