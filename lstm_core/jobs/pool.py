@@ -233,10 +233,6 @@ class LocalEngine(StoreEngine):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         parent_end, child_end = self._context.Pipe()
         warm = self._warm_setup(run_id) if self.warm_up else None
-        if warm and run_id is None and any(shape_hint(warm) in w.shapes for w in self.workers if not w.retiring):
-            # A spare compiling what another worker keeps would take CPU from the runs training now, for a shape
-            # that worker trains at steady speed next; it waits with TensorFlow imported instead.
-            warm = None
         process = self._context.Process(target=worker_main, name="lstm-playground-worker", daemon=True,
                                         args=(str(self.store.home), child_end, warm, child_environment(), os.getpid()))
         process.start()
@@ -247,12 +243,16 @@ class LocalEngine(StoreEngine):
         self.workers.append(worker)
         return worker
 
-    def _warm_setup(self, run_id: str | None = None) -> dict:
+    def _warm_setup(self, run_id: str | None = None) -> dict | None:
         """This run's setup, else the newest run's, or on a new store the default sample's (what a first visitor
-        trains)."""
-        newest = self.store.setup(run_id) or self.store.setup()
-        if newest is not None:
-            return newest
+        trains). None for a spare whose shape another worker keeps: compiling it again would take CPU from the runs
+        training now, for a shape that worker trains at steady speed next; the spare waits with TensorFlow imported."""
+        setup = self.store.setup(run_id) or self.store.setup() or self._default_setup()
+        if run_id is None and any(shape_hint(setup) in w.shapes for w in self.workers if not w.retiring):
+            return None
+        return setup
+
+    def _default_setup(self) -> dict:
         from lstm_core.tasks.forecast.samples import DEFAULT_SAMPLE, SAMPLES, sample_csv
 
         sample = SAMPLES[DEFAULT_SAMPLE]
