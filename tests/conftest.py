@@ -9,13 +9,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from recording import Recorder
 
 # Before anything imports TensorFlow: keep its C++ start-up chatter out of the test output.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Imported twice (as `tests.conftest` beside pytest's `conftest`), this module would make a second store and point
+# LSTM_PLAYGROUND_HOME at it, while the process's engine kept the first: every later page test found its run missing.
+_OWNER_VARIABLE = "LSTM_PLAYGROUND_TESTS_STORE_PID"
+if os.environ.get(_OWNER_VARIABLE) == str(os.getpid()):
+    raise ImportError("tests/conftest.py imported a second time: import what tests share from tests/recording.py or "
+                      "tests/trained.py, never from conftest")
+os.environ[_OWNER_VARIABLE] = str(os.getpid())
 # Every run the tests make lands in a store of their own (one per test process), never in the user's home; the
 # process that made it removes it when it exits (a process forked from it inherits the handler, not the store).
 STORE = tempfile.mkdtemp(prefix="lstm-playground-tests-")
@@ -64,22 +71,6 @@ def noisy_prepared():
     prepared = prepare(dataset, RunConfig(target="value", season=24, **TINY))
     assert prepared.ready, [f.to_dict() for f in prepared.findings]
     return prepared
-
-
-@dataclass
-class Recorder:
-    """A listener that keeps every event the runner emits, in order."""
-
-    events: list[tuple[str, dict]] = field(default_factory=list)
-
-    def __call__(self, kind: str, payload: dict) -> None:
-        self.events.append((kind, dict(payload)))
-
-    def kinds(self, skip: tuple[str, ...] = ("tick",)) -> list[str]:
-        return [kind for kind, _ in self.events if kind not in skip]
-
-    def payloads(self, kind: str) -> list[dict]:
-        return [payload for k, payload in self.events if k == kind]
 
 
 @pytest.fixture(scope="session")

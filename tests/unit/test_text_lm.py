@@ -7,6 +7,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from recording import Recorder
 
 from lstm_core.config import RunConfig
 from lstm_core.tasks.text_lm.bits import unigram_bits
@@ -221,7 +222,6 @@ def test_unigram_baseline_is_the_letter_entropy_of_the_validation_text():
 def trained():
     """One real run on the short built-in text, shared by the tests that read it."""
     from lstm_core.tasks.text_lm.lm import evaluate_text, train_text
-    from tests.conftest import Recorder
 
     prepared = prepare_text(SMALL.source(), lm_config(epochs=3))
     recorder = Recorder()
