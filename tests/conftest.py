@@ -103,11 +103,15 @@ def cli(repo):
     return run
 
 
-# The longest test files (wall seconds on one xdist worker, `pytest --durations=0`), started first: the workers take
-# files in collection order, and a long file taken last leaves the other worker idle at the end.
-LONGEST_FILES = ("unit/test_ray_engine.py", "unit/test_compiled.py", "unit/test_jobs.py", "unit/test_lab.py",
-                 "app/test_sweeps_page.py", "app/test_classification_page.py", "app/test_playground.py",
-                 "unit/test_classification_train.py", "app/test_error_lab.py", "app/test_inside_page.py",
+# The longest test files, longest first (every file of 12 s or more on one xdist worker, summed from a run's
+# `--junitxml` report), started first: the workers take files in collection order, and a long file taken last leaves
+# the other worker idle at the end.
+LONGEST_FILES = ("unit/test_ray_engine.py", "unit/test_lab.py", "unit/test_jobs.py", "unit/test_compiled.py",
+                 "app/test_inside_page.py", "unit/test_classification_train.py", "app/test_sweeps_page.py",
+                 "app/test_memory.py", "unit/test_validation.py", "unit/test_export.py", "unit/test_sweeps.py",
+                 "unit/test_monitors.py", "app/test_playground.py", "unit/test_inside.py", "unit/test_cli_store.py",
+                 "app/test_intervals_page.py", "app/test_classification_page.py", "unit/test_cli.py",
+                 "unit/test_pipeline.py", "unit/test_inside_cli.py", "unit/test_ets.py",
                  # The browser phase's (two workers taking one test at a time): its short tests last.
                  "browser/test_browser_jobs.py", "browser/test_browser_runs.py",
                  "browser/test_browser_text_generation.py", "browser/test_browser_reliability.py",
