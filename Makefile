@@ -70,6 +70,11 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/sweep_speed.py
 	$(BIN)/python bench/ets_cache.py
+	$(BIN)/python bench/whole_run.py
+	$(BIN)/python bench/inside_paint.py
+	$(BIN)/python bench/text_classify_speed.py
+	$(BIN)/python bench/text_lm_speed.py
+	$(BIN)/python bench/forecast_baselines.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
