@@ -21,12 +21,14 @@ from collections import defaultdict
 import ray
 
 from lstm_core.config import RunConfig
+from lstm_core.jobs.processes import remove_scratch_folders, use_scratch_folder
 from lstm_core.store import RunStore
 
 # How often the task posts what it wrote, and looks for a stop request.
 RELAY_SECONDS = 0.25
 # Store methods whose writes the app must see, in the order they happened.
 RELAYED = ("set_started", "add_epoch", "set_progress", "add_event", "write_artifacts", "set_metrics", "finish")
+_scratch = None  # this Ray worker's temporary folder, once its first task has made it
 
 
 @ray.remote(num_cpus=0)
@@ -93,7 +95,8 @@ def train_on_ray(mailbox, run_id: str, setup: dict, data: bytes) -> str:
     from lstm_core.jobs.execute import execute_run
 
     keep_compiled()  # a Ray worker runs many tasks: a second run of a shape skips its compile, as in the local pool
-    home = tempfile.mkdtemp(prefix="lstm-playground-ray-")
+    _use_scratch_folder()
+    home = tempfile.mkdtemp(prefix="lstm-playground-ray-")  # inside the worker's folder
     try:
         store = RelayStore(home)
         config = RunConfig.from_dict(setup["config"])
@@ -111,6 +114,17 @@ def train_on_ray(mailbox, run_id: str, setup: dict, data: bytes) -> str:
         return status
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _use_scratch_folder() -> None:
+    """A Ray worker lives as long as its cluster and ends killed, never through Python's exit: the module file
+    TensorFlow's autograph writes for every traced function, and the throwaway store of a task killed mid-run, stayed
+    in the node's temporary folder for good. The worker writes them to a folder of its own (as a local worker does),
+    and its first task removes the folders of workers that are gone from this node."""
+    global _scratch
+    if _scratch is None:
+        remove_scratch_folders()  # before the switch: it looks in the system's temporary folder
+        _scratch = use_scratch_folder()
 
 
 def _relay(mailbox, run_id: str, store: RelayStore, local: str, done: threading.Event) -> None:

@@ -8,7 +8,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from commandline import run_command
@@ -18,6 +20,7 @@ ray = pytest.importorskip("ray", reason="the Ray extra (requirements-ray.txt) is
 
 from lstm_core.config import RunConfig  # noqa: E402
 from lstm_core.jobs import ray_engine  # noqa: E402
+from lstm_core.jobs.processes import SCRATCH_PREFIX  # noqa: E402
 from lstm_core.store import RunStore, new_workspace_id  # noqa: E402
 from lstm_core.sweeps.grid import plan_grid  # noqa: E402
 from lstm_core.sweeps.state import stop_sweep, submit_sweep, sweep_state  # noqa: E402
@@ -135,10 +138,13 @@ def test_without_the_ray_package_ray_is_refused_with_sweep009(repo, tmp_path):
     assert "requirements-ray.txt" in done.stdout and "Traceback" not in done.stderr
 
 
-def test_a_cluster_that_goes_away_fails_its_runs_with_a_plain_reason(engine, cluster):
+def test_a_cluster_that_goes_away_fails_its_runs_with_a_plain_reason(engine, cluster, tmp_path):
     """Last in the module: it takes the cluster down."""
     run_id = engine.submit(WS, LONG, DATA, "noisy_seasonal.csv", "csv")
     until(lambda: engine.store.get(run_id).epochs >= 1, 300, "a first epoch")
+    folders = ray_worker_folders()
+    assert any(list(folder.glob("__autograph_generated_file*.py")) for folder in folders.values()), \
+        "a Ray worker writes the modules autograph makes for the functions it traces to a folder of its own"
     ray.shutdown()
     lost_at = time.monotonic()
     # At the engine's next look (its watchdog, for a call that never returns, would take 25 s here).
@@ -148,3 +154,22 @@ def test_a_cluster_that_goes_away_fails_its_runs_with_a_plain_reason(engine, clu
     record = engine.store.get(run_id)
     assert status == "error" and record.reason.startswith("the local Ray cluster went away: ")
     assert record.epochs >= 1, "the epochs it reported are kept"
+
+    # Killed with their cluster, the workers never removed their folders: a server starting on this machine does.
+    until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in folders), 60, "the cluster's workers to end")
+    ray_engine(RunStore(tmp_path / "home"), "ray://127.0.0.1:9").close()
+    assert not [folder for folder in folders.values() if folder.exists()]
+
+
+def ray_worker_folders() -> dict[int, Path]:
+    """The temporary folders (lstm_core.jobs.processes.use_scratch_folder) of this machine's Ray workers, by pid."""
+    found = {}
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-")[0]
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if command.startswith(b"ray::"):
+            found[int(pid)] = folder
+    return found
