@@ -3,6 +3,9 @@ adds its dispatcher, woken by `_wake()` when there is something new to do."""
 
 from __future__ import annotations
 
+import time
+
+from lstm_core.jobs.processes import remove_scratch_folders, trainer_alive
 from lstm_core.store import RunStore
 
 
@@ -28,6 +31,14 @@ class StoreEngine:
 
     def record(self, run_id: str):
         return self.store.get(run_id)
+
+    def _tidy_store(self) -> None:
+        """At start: runs a dead process was training end as stopped, the store is pruned to its limits, and the
+        temporary folders of gone workers (local, or Ray's on this machine) are removed."""
+        self.store.recover(trainer_alive)
+        self.store.prune()
+        remove_scratch_folders()
+        self._pruned = time.monotonic()
 
     def _wake(self) -> None:
         raise NotImplementedError

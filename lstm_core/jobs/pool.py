@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection, wait
 from lstm_core.compiled import shape_hint
 from lstm_core.config import RunConfig
 from lstm_core.jobs.engine_base import StoreEngine
-from lstm_core.jobs.processes import describe_exit, remove_scratch_folders, trainer_alive
+from lstm_core.jobs.processes import describe_exit, remove_scratch_folders
 from lstm_core.jobs.spawning import child_environment, worker_context
 from lstm_core.jobs.worker import worker_main
 from lstm_core.limits import limit
@@ -82,10 +82,7 @@ class LocalEngine(StoreEngine):
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._last_assigned = 0.0
-        store.recover(trainer_alive)
-        store.prune()
-        remove_scratch_folders()  # those of workers an earlier server left behind
-        self._pruned = time.monotonic()
+        self._tidy_store()
         self._thread = threading.Thread(target=self._dispatch, name="lstm-playground-dispatcher", daemon=True)
         self._thread.start()
 

@@ -21,7 +21,6 @@ import ray
 
 from lstm_core.jobs.engine_base import StoreEngine
 from lstm_core.jobs.pool import POLL_SECONDS, PRUNE_SECONDS
-from lstm_core.jobs.processes import remove_scratch_folders, trainer_alive
 from lstm_core.jobs.ray_reach import listening, plain
 from lstm_core.jobs.ray_task import Mailbox, train_on_ray
 from lstm_core.limits import limit
@@ -62,10 +61,7 @@ class RayEngine(StoreEngine):
         self._connected = threading.Event()
         self._ever_connected = False
         self.connect_error: str | None = None  # why the first connection failed, when it did
-        store.recover(trainer_alive)
-        store.prune()
-        remove_scratch_folders()  # those of Ray workers on this machine whose cluster has gone
-        self._pruned = time.monotonic()
+        self._tidy_store()
         self._generation = 0
         self._step_started: float | None = None
         self._thread = threading.Thread(target=self._dispatch, args=(0,), name="lstm-playground-ray-dispatcher",
