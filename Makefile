@@ -65,6 +65,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/first_point.py
 	$(BIN)/python bench/compile_once.py
 	$(BIN)/python bench/first_trace.py
+	$(BIN)/python bench/xla_choice.py
 	$(BIN)/python bench/worker_start.py
 	$(BIN)/python bench/validation_cost.py
 	$(BIN)/python bench/memory.py

@@ -7,12 +7,18 @@ import dataclasses
 
 from lstm_core.validation import VALIDATION_BATCH
 
-# XLA compiles for ~3 s more than a plain trace before the first epoch and then runs each step about twice as
-# fast (default sample, cold worker: whole fit 7.8 s with it vs 8.2 s without; 0.12 vs 0.22 s an epoch). Below
-# this much work (training windows × epochs × timesteps) a run ends sooner without it. A worker that keeps the
-# shape compiled (compiled.py) pays neither; the choice still depends on the run alone, so the same settings
-# always train the same way.
+# XLA compiles for ~3 s more than a plain trace before the first epoch and then runs each step of a narrow layer
+# about twice as fast (default sample, cold worker: whole fit 7.8 s with it vs 8.2 s without; 0.12 vs 0.22 s an
+# epoch). Below this much work (training windows × epochs × timesteps) a run ends sooner without it. A worker that
+# keeps the shape compiled (compiled.py) pays neither; the choice still depends on the run alone, so the same
+# settings always train the same way.
 XLA_MIN_WORK = 500_000
+# XLA fuses the many small element-wise operations of an LSTM step and saves their dispatch, which is most of a
+# narrow layer's step. In wider layers the matrix products take most of the time, and TensorFlow's own kernels run
+# them as fast or faster (steady epochs on the AMD EPYC, bench/xla_choice.py: 16 and 32 units 1.4-1.9x faster with
+# XLA in one to three layers; 64 units 1.2x in one layer, 0.9x stacked; 96 units and wider 0.5-0.9x).
+XLA_MAX_UNITS = 64
+XLA_MAX_STACKED_UNITS = 32
 
 
 def runner_for(prepared, listeners=(), ticks: bool = False, monitors: bool = True, jit_compile: bool = True):
@@ -33,10 +39,24 @@ def train(prepared, listeners=(), monitors: bool = True, jit_compile: bool | Non
 
 
 def worth_compiling(prepared) -> bool:
-    """Compile with XLA only when the run is long enough to win back the compile time."""
+    """Compile with XLA only when its layers are narrow enough for XLA to run a step faster, and the run is long
+    enough to win back the compile time."""
     windows, config = prepared.windows, prepared.config
     samples = len(windows.x_train) if windows is not None and hasattr(windows, "x_train") else 0
-    return samples * config.epochs * config.timesteps >= XLA_MIN_WORK
+    return narrow_enough(config) and samples * config.epochs * config.timesteps >= XLA_MIN_WORK
+
+
+def narrow_enough(config) -> bool:
+    """Whether XLA runs this network's training step faster than TensorFlow does without it."""
+    return config.units <= (XLA_MAX_UNITS if config.layers == 1 else XLA_MAX_STACKED_UNITS)
+
+
+def why_not_xla(config) -> str:
+    """Why a run of `config` that chose for itself trained without XLA, as its status line says it."""
+    if not narrow_enough(config):
+        stacked = "stacked " if config.layers > 1 else ""
+        return f"{stacked}layers of {config.units} units train as fast without it"
+    return "a short run ends sooner without compiling"
 
 
 def warm_up(prepared):

@@ -9,6 +9,7 @@ import streamlit as st
 from lstm_core.runs import changed_settings, config_value, show_value
 from lstm_core.tasks.forecast.intervals import DEFAULT_LEVEL, LEVELS, coverage_sentence, forecast_band, level_entry
 from lstm_core.tasks.forecast.pipeline import Prepared
+from lstm_core.windowed import why_not_xla
 
 from . import charts
 from .backtest import backtest_part, finished_summary, lstm_won
@@ -39,10 +40,12 @@ def headline(record, report) -> None:
     (st.success if beat else st.warning)(report.verdict)
 
 
-def status_line(record, without_xla: str = "a short run ends sooner without compiling") -> str:
+def status_line(record, without_xla: str | None = None) -> str:
     """A stored run's status line (Markdown): how it ended and why, its epochs and seconds, whether its step was
-    compiled with XLA (`without_xla`: why not) or kept from an earlier run of the same shape, and its name."""
+    compiled with XLA (`without_xla`: why not, by default the reason the run's own choice had) or kept from an
+    earlier run of the same shape, and its name."""
     reason = f": {record.reason}" if record.reason else ""
+    without_xla = without_xla or why_not_xla(record.config)
     notes = {True: " · compiled with XLA", False: f" · without XLA ({without_xla})"}.get(record.jit_compile, "")
     if record.compiled_kept:
         notes += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
