@@ -42,13 +42,13 @@ def headline(record, report) -> None:
 
 def status_line(record, without_xla: str | None = None) -> str:
     """A stored run's status line (Markdown): how it ended and why, its epochs and seconds, whether its step was
-    compiled with XLA (`without_xla`: why not, by default the reason the run's own choice had) or kept from an
-    earlier run of the same shape, and its name."""
+    compiled with XLA (`without_xla`: why not, by default the reason the run's own choice had) or already compiled in
+    its worker (by an earlier run of the same shape or the worker's warm-up), and its name."""
     reason = f": {record.reason}" if record.reason else ""
     without_xla = without_xla or why_not_xla(record.config)
     notes = {True: " · compiled with XLA", False: f" · without XLA ({without_xla})"}.get(record.jit_compile, "")
     if record.compiled_kept:
-        notes += " · its compiled step was kept from an earlier run of this shape, so it trained at full speed at once"
+        notes += " · its step was already compiled in its worker, so it trained at full speed at once"
     if record.wrap_up and "scoring" in record.wrap_up:  # a CLI-stored run was scored outside the worker's timing
         notes += f" · results {sum(record.wrap_up.values()):.1f} s after the last epoch"
     return (f"**{STATUS_TEXT.get(record.status, record.status)}**{plain(reason)} · {record.epochs} epoch(s) in "
