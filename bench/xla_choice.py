@@ -3,7 +3,8 @@ steps, batch 32) at several layer sizes, trained with and without XLA, alternati
 
 For each shape: the first epoch of its first run each way (tracing, and XLA's compile), the median steady epoch of
 the later runs (the compiled model kept, as a worker keeps it), their ratio, what the playground chooses for a run
-long enough to win back the compile, and whether that was the faster way.
+long enough to win back the compile, whether that was the faster way, and what a fresh worker's run of the
+Playground's 30 epochs would take each way (its first epoch and 29 steady ones).
 
 Run: .venv/bin/python bench/xla_choice.py [rounds] [LAYERSxUNITS ...]
 """
@@ -35,7 +36,7 @@ def main() -> None:
     dataset = load_csv(sample_csv("noisy_seasonal"), "noisy_seasonal.csv")
     print(f"noisy_seasonal, {EPOCHS} epochs a run, {rounds} steady rounds after a first run each way; seconds")
     print(f"{'shape':>7} {'first XLA':>10} {'first no':>9} {'steady XLA':>11} {'steady no':>10} {'no/XLA':>7} "
-          f"{'chosen':>7} {'faster?':>8}")
+          f"{'chosen':>7} {'faster?':>8} {'30 epochs XLA / no':>19}")
     for layers, units in shapes:
         config = RunConfig(target=sample.target, season=sample.season, layers=layers, units=units, epochs=EPOCHS,
                            early_stopping=False)
@@ -52,7 +53,8 @@ def main() -> None:
         chosen = narrow_enough(config)
         right = "yes" if chosen == (with_xla < without) else "no"
         print(f"{layers}x{units:<5} {first[True]:10.2f} {first[False]:9.2f} {with_xla:11.3f} {without:10.3f} "
-              f"{without / with_xla:6.2f}x {'XLA' if chosen else 'no XLA':>7} {right:>8}", flush=True)
+              f"{without / with_xla:6.2f}x {'XLA' if chosen else 'no XLA':>7} {right:>8} "
+              f"{first[True] + 29 * with_xla:9.1f} / {first[False] + 29 * without:5.1f}", flush=True)
 
 
 if __name__ == "__main__":
