@@ -15,8 +15,8 @@ from lstm_core.validation import VALIDATION_BATCH
 XLA_MIN_WORK = 500_000
 # XLA fuses the many small element-wise operations of an LSTM step and saves their dispatch, which is most of a
 # narrow layer's step. In wider layers the matrix products take most of the time, and TensorFlow's own kernels run
-# them as fast or faster (steady epochs on the AMD EPYC, bench/xla_choice.py: 16 and 32 units 1.4-1.9x faster with
-# XLA in one to three layers; 64 units 1.2x in one layer, 0.9x stacked; 96 units and wider 0.5-0.9x).
+# them as fast or faster (steady epochs on the AMD EPYC, bench/xla_choice.py: 16 and 32 units 1.5-2.3x faster with
+# XLA in one to three layers; 64 units 1.0-1.2x in one layer, 0.97-1.01x stacked; 96 units and wider 0.6-0.97x).
 XLA_MAX_UNITS = 64
 XLA_MAX_STACKED_UNITS = 32
 
