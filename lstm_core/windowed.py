@@ -55,7 +55,7 @@ def why_not_xla(config) -> str:
     """Why a run of `config` that chose for itself trained without XLA, as its status line says it."""
     if not narrow_enough(config):
         stacked = "stacked " if config.layers > 1 else ""
-        return f"{stacked}layers of {config.units} units train as fast without it"
+        return f"{stacked}layers of {config.units} units train at least as fast without it"
     return "a short run ends sooner without compiling"
 
 
