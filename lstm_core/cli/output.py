@@ -19,6 +19,8 @@ def print_report(report: dict, as_json: bool, task=None) -> None:
         _print_range_test(report)
     if "stopped" in report and "lrs" not in report:
         print(f"stopped: {report['stopped']} {report.get('reason', '')}".rstrip())
+    if "xla" in report:
+        print(f"training step: {'compiled with XLA' if report['xla'] else 'without XLA'}")
     for label, path in report.get("written", {}).items():
         print(f"wrote {label}: {path}")
     if "run_id" in report:

@@ -47,6 +47,7 @@ def trained(args: argparse.Namespace, report: dict, prepared, task, log=None):
         return None
     report["history"] = {key: [finite(v) for v in values] for key, values in state.history.items()}
     report["stopped"], report["reason"] = state.status, state.reason
+    report["xla"] = bool(state.jit_compile)
     report["findings"].extend(f.to_dict() for f in state.findings)
     return state
 

@@ -123,6 +123,7 @@ def test_train_prints_every_models_scale_free_metrics_as_text_and_why_one_is_mis
     # The series crosses zero, so MAPE is "—" for every model: the reason is given once, in words.
     assert "MAPE —: MAPE cannot be computed on this test part" in result.stdout
     assert "MASE —" not in result.stdout and "None" not in result.stdout
+    assert "training step: without XLA" in result.stdout.splitlines(), "one epoch ends sooner without XLA"
 
 
 def test_train_a_sample_writes_model_and_config(cli, tmp_path):

@@ -74,6 +74,7 @@ def test_train_store_records_a_completed_run_with_the_printed_history_and_a_page
     assert record.config == RunConfig.from_dict(forecast["config"])
     assert record.metrics["model"]["mae"] == pytest.approx(forecast["metrics"]["model"]["mae"])
     assert record.verdict == forecast["verdict"] and record.best_epoch in (1, 2) and record.steps > 0
+    assert forecast["xla"] is False and record.jit_compile is False, "two epochs end sooner without XLA"
     assert PAGE_FILES | {"forecast.json"} <= set(store.artifact_names(record.key))
     assert type(loads_report(store.artifact(record.key, "report.json"))).__name__ == "ForecastReport"
     # The stored bytes and config prepare the very windows the CLI trained on: the run can be scored again.
@@ -127,6 +128,8 @@ def test_stop_ends_a_run_training_in_another_cli_process_and_keeps_its_epochs(tr
     assert printed["stopped"] == "stopped_early" and printed["reason"] == "stopped from the command line"
     record = store.get(run_id)
     assert record.status == "stopped_early" and 1 <= record.epochs < 300
+    # 300 epochs of 8 units: long and narrow enough for XLA, and the report and the store say so.
+    assert printed["xla"] is True and record.jit_compile is True
     assert record.history == printed["history"]
     assert "model.keras" in store.artifact_names(run_id), "a stopped run keeps its model"
     assert "already ended: stopped_early" in ran(lstm, "stop", run_id).stdout
