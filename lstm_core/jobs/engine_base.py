@@ -40,5 +40,11 @@ class StoreEngine:
         remove_scratch_folders()
         self._pruned = time.monotonic()
 
+    def _prune_when_due(self, store: RunStore) -> None:
+        """The dispatcher's look at the store's limits, once every `prune_every` seconds (`store`: its connection)."""
+        if time.monotonic() - self._pruned >= self.prune_every:
+            self._pruned = time.monotonic()
+            store.prune()
+
     def _wake(self) -> None:
         raise NotImplementedError

@@ -149,9 +149,7 @@ class LocalEngine(StoreEngine):
                 return
             self._assign(store)
             self._keep_spare()
-        if time.monotonic() - self._pruned >= self.prune_every:
-            self._pruned = time.monotonic()
-            store.prune()
+        self._prune_when_due(store)
 
     def _read_messages(self, worker: Worker) -> None:
         while True:

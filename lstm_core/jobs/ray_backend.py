@@ -157,9 +157,7 @@ class RayEngine(StoreEngine):
                 if first:
                     first = False
                     self._connected.set()
-            if time.monotonic() - self._pruned >= self.prune_every:
-                self._pruned = time.monotonic()
-                store.prune()
+            self._prune_when_due(store)
 
     def _first_connect(self) -> None:
         try:
